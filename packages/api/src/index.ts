@@ -1,0 +1,12 @@
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+
+import type { AppRouter } from './root';
+
+export { appRouter } from './root';
+export type { AppRouter } from './root';
+export { createContext, describeZodError } from './trpc';
+export type { ApiDeps, Context } from './trpc';
+export { commandPayload, jobStates, submitJobInput } from './router/jobs';
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

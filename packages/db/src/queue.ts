@@ -1,0 +1,348 @@
+import { and, asc, count, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+
+import type { Db } from './client';
+import { QueueError } from './errors';
+import { newId } from './ids';
+import type { CommandPayload, GpuInfo, Job, JobAttempt, JobState } from './schema';
+import { jobAttempts, jobs, workers } from './schema';
+
+/** Retry delay: exponential from 1 s, capped at 5 min, with "equal jitter" (half fixed, half random). */
+const backoffSeconds = (failures: SQL | number) =>
+  sql`least(300, power(2, greatest(${failures}, 1) - 1)) * (0.5 + random() / 2)`;
+const leaseEnd = (leaseSeconds: number) => sql`now() + make_interval(secs => ${leaseSeconds})`;
+
+export type SubmitJobInput = {
+  teamId: string;
+  submittedBy?: string | null;
+  name: string;
+  kind: 'command';
+  payload: CommandPayload;
+  priority?: number;
+  maxAttempts?: number;
+};
+
+export async function submitJob(db: Db, input: SubmitJobInput): Promise<Job> {
+  const [job] = await db
+    .insert(jobs)
+    .values({ id: newId('job'), ...input, submittedBy: input.submittedBy ?? null })
+    .returning();
+  return job!;
+}
+
+export async function getJob(db: Db, id: string): Promise<(Job & { attemptList: JobAttempt[] }) | null> {
+  const [job] = await db.select().from(jobs).where(eq(jobs.id, id));
+  if (!job) return null;
+  const attemptList = await db
+    .select()
+    .from(jobAttempts)
+    .where(eq(jobAttempts.jobId, id))
+    .orderBy(asc(jobAttempts.number));
+  return { ...job, attemptList };
+}
+
+export async function listJobs(
+  db: Db,
+  opts: { teamId?: string; state?: JobState; limit: number; offset: number },
+): Promise<{ items: Job[]; total: number }> {
+  const where = and(
+    opts.teamId ? eq(jobs.teamId, opts.teamId) : undefined,
+    opts.state ? eq(jobs.state, opts.state) : undefined,
+  );
+  const [items, [totalRow]] = await Promise.all([
+    db
+      .select()
+      .from(jobs)
+      .where(where)
+      .orderBy(desc(jobs.createdAt), desc(jobs.id))
+      .limit(opts.limit)
+      .offset(opts.offset),
+    db.select({ n: count() }).from(jobs).where(where),
+  ]);
+  return { items, total: totalRow?.n ?? 0 };
+}
+
+export async function countJobsByState(db: Db): Promise<Record<JobState, number>> {
+  const rows = await db.select({ state: jobs.state, n: count() }).from(jobs).groupBy(jobs.state);
+  const out = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  for (const r of rows) out[r.state] = r.n;
+  return out;
+}
+
+/** A queued job is cancelled at once; a running one is flagged and its worker told at its next report. */
+export async function cancelJob(db: Db, id: string): Promise<Job> {
+  const [queued] = await db
+    .update(jobs)
+    .set({ state: 'cancelled', finishedAt: sql`now()` })
+    .where(and(eq(jobs.id, id), eq(jobs.state, 'queued')))
+    .returning();
+  if (queued) return queued;
+  const [running] = await db
+    .update(jobs)
+    .set({ cancelRequested: true })
+    .where(and(eq(jobs.id, id), eq(jobs.state, 'running')))
+    .returning();
+  if (running) return running;
+  const [job] = await db.select().from(jobs).where(eq(jobs.id, id));
+  if (!job) throw new QueueError('NOT_FOUND', `job ${id} not found`);
+  return job; // already finished: cancelling again changes nothing
+}
+
+export type WorkerRegistration = {
+  hostname: string;
+  cpus: number;
+  memoryMb: number;
+  gpus: GpuInfo[];
+  version: string;
+};
+
+export async function registerWorker(db: Db, input: WorkerRegistration) {
+  const [worker] = await db
+    .insert(workers)
+    .values({ id: newId('wkr'), ...input })
+    .returning();
+  return worker!;
+}
+
+async function touchWorker(db: Db, workerId: string): Promise<void> {
+  const [w] = await db
+    .update(workers)
+    .set({ lastHeartbeatAt: sql`now()` })
+    .where(eq(workers.id, workerId))
+    .returning({ id: workers.id });
+  if (!w) throw new QueueError('NOT_FOUND', `worker ${workerId} is not registered`);
+}
+
+/**
+ * Expired leases put their jobs back in the queue (with backoff), counting the attempt as a
+ * failure; a job out of attempts fails. Uses the database clock so that workers' clocks don't matter.
+ */
+export async function reapExpiredLeases(db: Db): Promise<{ jobId: string; state: JobState }[]> {
+  // Both drivers (PGlite and node-postgres) answer with `{ rows }`.
+  const res = (await db.execute(sql`
+    WITH expired AS (
+      UPDATE job_attempts SET state = 'expired', finished_at = now(), error = 'lease expired'
+      WHERE state = 'running' AND lease_expires_at <= now()
+      RETURNING job_id
+    )
+    UPDATE jobs SET
+      failures = jobs.failures + 1,
+      state = CASE
+        WHEN jobs.cancel_requested THEN 'cancelled'::job_state
+        WHEN jobs.failures + 1 >= jobs.max_attempts THEN 'failed'::job_state
+        ELSE 'queued'::job_state END,
+      finished_at = CASE
+        WHEN jobs.cancel_requested OR jobs.failures + 1 >= jobs.max_attempts THEN now() END,
+      error = CASE WHEN jobs.failures + 1 >= jobs.max_attempts
+        THEN 'lease expired on attempt ' || jobs.attempts || ' of at most ' || jobs.max_attempts
+        ELSE jobs.error END,
+      run_after = now() + make_interval(secs => ${backoffSeconds(sql`jobs.failures + 1`)})
+    FROM expired WHERE jobs.id = expired.job_id
+    RETURNING jobs.id, jobs.state`)) as unknown as { rows: { id: string; state: JobState }[] };
+  return res.rows.map((r) => ({ jobId: r.id, state: r.state }));
+}
+
+/** Hands the next queued job to one worker under a lease; concurrent claimers skip locked rows. */
+export async function claimJob(
+  db: Db,
+  input: { workerId: string; leaseSeconds: number },
+): Promise<{ job: Job; attempt: JobAttempt } | null> {
+  await touchWorker(db, input.workerId);
+  await reapExpiredLeases(db);
+  return db.transaction(async (tx) => {
+    const [next] = await tx
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)))
+      .orderBy(desc(jobs.priority), asc(jobs.createdAt), asc(jobs.id))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!next) return null;
+    const [job] = await tx
+      .update(jobs)
+      .set({
+        state: 'running',
+        attempts: sql`${jobs.attempts} + 1`,
+        startedAt: sql`coalesce(${jobs.startedAt}, now())`,
+      })
+      .where(eq(jobs.id, next.id))
+      .returning();
+    const [attempt] = await tx
+      .insert(jobAttempts)
+      .values({
+        id: newId('att'),
+        jobId: next.id,
+        number: job!.attempts,
+        workerId: input.workerId,
+        leaseExpiresAt: leaseEnd(input.leaseSeconds),
+      })
+      .returning();
+    return { job: job!, attempt: attempt! };
+  });
+}
+
+type AttemptRef = { attemptId: string; workerId: string };
+
+/** The attempt's live row, or why it is not live; every transition below is fenced by it. */
+async function liveAttempt(db: Db, ref: AttemptRef): Promise<JobAttempt> {
+  const [att] = await db.select().from(jobAttempts).where(eq(jobAttempts.id, ref.attemptId));
+  if (!att) throw new QueueError('NOT_FOUND', `attempt ${ref.attemptId} not found`);
+  if (att.workerId !== ref.workerId) {
+    throw new QueueError('FORBIDDEN', `attempt ${ref.attemptId} belongs to another worker`);
+  }
+  if (att.state !== 'running') {
+    throw new QueueError('CONFLICT', `attempt ${ref.attemptId} is ${att.state}, no longer running`);
+  }
+  return att;
+}
+
+/** Extends a live lease; a lease already past its end is lost, whether or not the reaper has run. */
+export async function heartbeat(
+  db: Db,
+  input: AttemptRef & { leaseSeconds: number; progress?: Record<string, unknown> },
+): Promise<{ leaseExpiresAt: Date; cancelRequested: boolean }> {
+  await touchWorker(db, input.workerId);
+  const [att] = await db
+    .update(jobAttempts)
+    .set({
+      leaseExpiresAt: leaseEnd(input.leaseSeconds),
+      ...(input.progress ? { progress: input.progress } : {}),
+    })
+    .where(
+      and(
+        eq(jobAttempts.id, input.attemptId),
+        eq(jobAttempts.workerId, input.workerId),
+        eq(jobAttempts.state, 'running'),
+        gt(jobAttempts.leaseExpiresAt, sql`now()`),
+      ),
+    )
+    .returning();
+  if (!att) {
+    await liveAttempt(db, input);
+    throw new QueueError('CONFLICT', `attempt ${input.attemptId} lost its lease`);
+  }
+  const [job] = await db
+    .select({ cancelRequested: jobs.cancelRequested })
+    .from(jobs)
+    .where(eq(jobs.id, att.jobId));
+  return { leaseExpiresAt: att.leaseExpiresAt, cancelRequested: job?.cancelRequested ?? false };
+}
+
+/**
+ * Ends an attempt: fenced by its id and live lease, in one transaction with the job's new state.
+ * Repeating the same report is answered with the job as it stands (idempotent).
+ */
+async function finishAttempt(
+  db: Db,
+  ref: AttemptRef,
+  outcome: {
+    attemptState: 'succeeded' | 'failed' | 'released';
+    exitCode?: number | null;
+    outputTail?: string;
+    error?: string;
+    signal?: string | null;
+    retryable?: boolean;
+  },
+): Promise<Job> {
+  return db.transaction(async (tx) => {
+    const [att] = await tx
+      .update(jobAttempts)
+      .set({
+        state: outcome.attemptState,
+        finishedAt: sql`now()`,
+        exitCode: outcome.exitCode ?? null,
+        outputTail: outcome.outputTail ?? null,
+        error: outcome.error ?? null,
+      })
+      .where(
+        and(
+          eq(jobAttempts.id, ref.attemptId),
+          eq(jobAttempts.workerId, ref.workerId),
+          eq(jobAttempts.state, 'running'),
+          gt(jobAttempts.leaseExpiresAt, sql`now()`),
+        ),
+      )
+      .returning();
+    if (!att) {
+      const [prev] = await tx.select().from(jobAttempts).where(eq(jobAttempts.id, ref.attemptId));
+      const sameReport =
+        prev &&
+        prev.workerId === ref.workerId &&
+        (prev.state === outcome.attemptState ||
+          (prev.state === 'cancelled' && outcome.attemptState !== 'released')) &&
+        (prev.exitCode ?? null) === (outcome.exitCode ?? null);
+      if (sameReport) {
+        const [job] = await tx.select().from(jobs).where(eq(jobs.id, prev.jobId));
+        return job!;
+      }
+      await liveAttempt(tx as unknown as Db, ref);
+      throw new QueueError('CONFLICT', `attempt ${ref.attemptId} lost its lease`);
+    }
+    const [current] = await tx.select().from(jobs).where(eq(jobs.id, att.jobId)).for('update');
+    const job = current!;
+    const result = { exitCode: outcome.exitCode ?? null, signal: outcome.signal ?? null, outputTail: outcome.outputTail ?? '' };
+    let update: PgUpdateSetSource<typeof jobs>;
+    if (job.cancelRequested) {
+      update = { state: 'cancelled', finishedAt: sql`now()`, result };
+      await tx.update(jobAttempts).set({ state: 'cancelled' }).where(eq(jobAttempts.id, att.id));
+    } else if (outcome.attemptState === 'released') {
+      update = { state: 'queued', runAfter: sql`now()` };
+    } else if (outcome.attemptState === 'succeeded' || !outcome.retryable) {
+      const ok = outcome.attemptState === 'succeeded' && outcome.exitCode === 0;
+      update = {
+        state: ok ? 'succeeded' : 'failed',
+        finishedAt: sql`now()`,
+        result,
+        error: ok ? null : (outcome.error ?? `exited with code ${outcome.exitCode}`),
+        failures: ok ? job.failures : job.failures + 1,
+      };
+    } else {
+      const failures = job.failures + 1;
+      const exhausted = failures >= job.maxAttempts;
+      update = {
+        failures,
+        error: outcome.error ?? null,
+        result,
+        ...(exhausted
+          ? { state: 'failed', finishedAt: sql`now()` }
+          : {
+              state: 'queued',
+              runAfter: sql`now() + make_interval(secs => ${backoffSeconds(failures)})`,
+            }),
+      };
+    }
+    const [updated] = await tx.update(jobs).set(update).where(eq(jobs.id, job.id)).returning();
+    return updated!;
+  });
+}
+
+export function completeAttempt(
+  db: Db,
+  input: AttemptRef & { exitCode: number | null; signal?: string | null; outputTail: string },
+): Promise<Job> {
+  return finishAttempt(db, input, {
+    attemptState: input.exitCode === 0 ? 'succeeded' : 'failed',
+    exitCode: input.exitCode,
+    signal: input.signal ?? null,
+    outputTail: input.outputTail,
+    retryable: false,
+  });
+}
+
+export function failAttempt(
+  db: Db,
+  input: AttemptRef & { error: string; retryable: boolean; outputTail?: string },
+): Promise<Job> {
+  return finishAttempt(db, input, {
+    attemptState: 'failed',
+    error: input.error,
+    retryable: input.retryable,
+    outputTail: input.outputTail,
+  });
+}
+
+/** A worker shutting down hands its job back; a release is not a failure. */
+export function releaseAttempt(db: Db, input: AttemptRef): Promise<Job> {
+  return finishAttempt(db, input, { attemptState: 'released' });
+}

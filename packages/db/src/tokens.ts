@@ -1,0 +1,46 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+import { and, eq, isNull, sql } from 'drizzle-orm';
+
+import type { Db } from './client';
+import { newId } from './ids';
+import type { Role } from './schema';
+import { apiTokens } from './schema';
+
+export type Principal = { tokenId: string; role: Role; teamId: string | null; name: string };
+
+export function hashToken(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Creates a token and returns its secret: the only time the secret exists outside the caller. */
+export async function createToken(
+  db: Db,
+  input: { name: string; role: Role; teamId?: string | null },
+): Promise<{ id: string; secret: string }> {
+  const secret = `ww_${randomBytes(24).toString('base64url')}`;
+  const id = newId('tok');
+  await db.insert(apiTokens).values({
+    id,
+    name: input.name,
+    role: input.role,
+    teamId: input.teamId ?? null,
+    prefix: secret.slice(0, 8),
+    tokenHash: hashToken(secret),
+  });
+  return { id, secret };
+}
+
+export async function authenticate(db: Db, secret: string): Promise<Principal | null> {
+  const [row] = await db
+    .update(apiTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiTokens.tokenHash, hashToken(secret)), isNull(apiTokens.revokedAt)))
+    .returning();
+  return row ? { tokenId: row.id, role: row.role, teamId: row.teamId, name: row.name } : null;
+}
+
+export async function countTokens(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(apiTokens);
+  return row?.n ?? 0;
+}
