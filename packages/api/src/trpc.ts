@@ -31,6 +31,8 @@ export function describeZodError(error: ZodError): string {
 }
 
 const t = initTRPC.context<Context>().create({
+  // Stack traces stay in the server log, never in a response.
+  isDev: false,
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
     return {

@@ -1,0 +1,26 @@
+import { createEnv } from '@t3-oss/env-core';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false'])
+  .default('0')
+  .transform((v) => v === '1' || v === 'true');
+
+export const env = createEnv({
+  server: {
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().default('127.0.0.1'),
+    /** Unset: embedded PGlite under WATTWISE_HOME/data. `pglite:<dir>` or `postgres://…` otherwise. */
+    DATABASE_URL: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    WATTWISE_HOME: z.string().default('.wattwise'),
+    LEASE_SECONDS: z.coerce.number().positive().max(3600).default(30),
+    REAP_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+    /** Local/demo mode: seed an empty database and write tokens for the local worker, portal and CLI. */
+    WATTWISE_SEED_DEMO: flag,
+  },
+  runtimeEnv: process.env,
+  emptyStringAsUndefined: true,
+});
+
+export type Env = typeof env;

@@ -1,0 +1,1 @@
+export { default } from '@wattwise/tailwind-config/postcss';

@@ -1,0 +1,35 @@
+/** Display helpers; the UI shows dates in the browser's time zone and durations in h/m/s. */
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  if (h) return `${h} h ${m} min`;
+  if (m) return `${m} min ${rest} s`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Run time of a job: start to finish, or start to now while it runs; null before it starts. */
+export function jobDurationMs(
+  job: { startedAt: string | null; finishedAt: string | null },
+  now: number,
+): number | null {
+  if (!job.startedAt) return null;
+  const end = job.finishedAt ? Date.parse(job.finishedAt) : now;
+  return end - Date.parse(job.startedAt);
+}
