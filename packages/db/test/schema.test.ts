@@ -78,7 +78,7 @@ describe.each(databaseTargets(process.env.TEST_DATABASE_URL))('schema on $name',
     const node = { siteId, name: 'n', cpuCores: 8, memoryGb: 64 };
     expect(await pgCode(h.db.insert(nodes).values({ id: newId('node'), ...node, gpuCount: -1 }))).toBe(CHECK);
     expect(await pgCode(h.db.insert(nodes).values({ id: newId('node'), ...node, name: 'h100-01', gpuCount: 8 }))).toBe(UNIQUE);
-    const job = { name: 'j', kind: 'command', payload: { argv: ['true'] } } as const;
+    const job = { name: 'j', kind: 'command' as const, payload: { argv: ['true'] } };
     expect(await pgCode(submitJob(h.db, { ...job, teamId, maxAttempts: 0 }))).toBe(CHECK);
     expect(await pgCode(submitJob(h.db, { ...job, teamId: 'team_missing' }))).toBe(FOREIGN_KEY);
     expect(await pgCode(h.db.insert(teams).values({ id: newId('team'), name: 'research' }))).toBe(UNIQUE);

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 
 import { Nav } from '../components/nav';
@@ -23,9 +24,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             Skip to content
           </a>
           <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 py-3">
-            <a href="/" className="text-lg font-semibold tracking-tight text-brand-700">
+            <Link href="/" className="text-lg font-semibold tracking-tight text-brand-700">
               Wattwise
-            </a>
+            </Link>
             <ServerStatus />
           </header>
           <div className="md:flex">

@@ -1,3 +1,5 @@
+import Link from 'next/link';
+
 import { pageAt } from '../lib/pages';
 
 /** The honest placeholder of a page that is not built yet: what it will show, and no numbers. */
@@ -24,9 +26,9 @@ export function ComingSoon({ href }: { href: string }) {
         <p className="mt-4 text-sm text-slate-600">
           Nothing here is measured yet, so no figures are shown. Jobs can already be submitted and
           followed on the{' '}
-          <a href="/jobs" className="font-medium text-brand-700 underline underline-offset-2">
+          <Link href="/jobs" className="font-medium text-brand-700 underline underline-offset-2">
             Jobs
-          </a>{' '}
+          </Link>{' '}
           page.
         </p>
       </div>

@@ -1,0 +1,54 @@
+'use client';
+
+import { useMemo } from 'react';
+
+import { useJobsPage, useTeams } from '../../lib/queries';
+import { describeError } from '../../lib/trpc';
+import { useJobsUrlState } from '../../lib/use-jobs-url-state';
+import { JobsTable } from './jobs-table';
+import { JobsToolbar } from './jobs-toolbar';
+import { Pager } from './pager';
+import { SubmitJobForm } from './submit-job-form';
+
+export function JobsView() {
+  const { state, page, size, setState, setPage, setSize } = useJobsUrlState();
+  const jobs = useJobsPage({ state, limit: size, offset: (page - 1) * size });
+  const teams = useTeams();
+  const teamNames = useMemo(
+    () => new Map((teams.data ?? []).map((t) => [t.id, t.name] as const)),
+    [teams.data],
+  );
+
+  return (
+    <div className="space-y-6">
+      <SubmitJobForm />
+      <section aria-labelledby="jobs-heading" className="space-y-3">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <h2 id="jobs-heading" className="text-base font-semibold">
+            Jobs
+          </h2>
+          <JobsToolbar state={state} size={size} onStateChange={setState} onSizeChange={setSize} />
+        </div>
+        {jobs.error && (
+          <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900">
+            Could not load jobs: {describeError(jobs.error).message}
+          </p>
+        )}
+        {jobs.data ? (
+          jobs.data.items.length > 0 || page > 1 ? (
+            <>
+              <JobsTable jobs={jobs.data.items} teamNames={teamNames} now={jobs.dataUpdatedAt} />
+              <Pager page={page} size={size} total={jobs.data.total} onPage={setPage} />
+            </>
+          ) : (
+            <p className="rounded-lg border border-dashed border-slate-300 bg-white p-5 text-sm text-slate-700">
+              {state ? `No ${state} jobs.` : 'No jobs yet. Submit one above.'}
+            </p>
+          )
+        ) : (
+          !jobs.error && <p className="text-sm text-slate-700">Loading jobs…</p>
+        )}
+      </section>
+    </div>
+  );
+}
