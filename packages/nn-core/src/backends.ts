@@ -63,7 +63,9 @@ function describe(err: unknown): string {
  * Runs `fn` with console.warn captured: importing a native package that fails half-way makes
  * TensorFlow.js warn once per kernel, and a failed backend initialisation is only told by a warning.
  */
-async function capturingWarnings<T>(fn: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
+async function capturingWarnings<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; warnings: string[] }> {
   const warnings: string[] = [];
   const original = console.warn;
   console.warn = (...args: unknown[]) => {
@@ -106,7 +108,11 @@ async function activate(name: BackendName): Promise<string | null> {
   return cause ? firstLine(cause) : `tf.setBackend('${TF_ID[name]}') returned false`;
 }
 
-async function probe(name: BackendName, opts: BackendReportOptions, native: BackendName | null): Promise<string | null> {
+async function probe(
+  name: BackendName,
+  opts: BackendReportOptions,
+  native: BackendName | null,
+): Promise<string | null> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -145,7 +151,12 @@ export async function backendReport(opts: BackendReportOptions = {}): Promise<Ba
   for (const name of BACKEND_ORDER) {
     const reason = await probe(name, opts, native);
     if (reason === null && (name === 'tensorflow-gpu' || name === 'tensorflow')) native = name;
-    backends.push({ name, module: MODULES[name], loaded: reason === null, ...(reason === null ? {} : { reason }) });
+    backends.push({
+      name,
+      module: MODULES[name],
+      loaded: reason === null,
+      ...(reason === null ? {} : { reason }),
+    });
   }
   const chosen = backends.find((b) => b.loaded)?.name ?? null;
   if (chosen) await activate(chosen);

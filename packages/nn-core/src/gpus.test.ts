@@ -33,6 +33,19 @@ describe('parseNvidiaSmiGpus', () => {
     expect(gpus.map((g) => g.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('reads the output of a real H200 machine', () => {
+    // Captured on a one-GPU NVIDIA H200 node with the query in NVIDIA_SMI_ARGS.
+    const text = '0, NVIDIA H200, GPU-02f5a4eb-60fe-fc2d-1a55-934778c854f2, 143771\n';
+    expect(parseNvidiaSmiGpus(text)).toEqual([
+      {
+        index: 0,
+        name: 'NVIDIA H200',
+        uuid: 'GPU-02f5a4eb-60fe-fc2d-1a55-934778c854f2',
+        memoryMb: 143771,
+      },
+    ]);
+  });
+
   it('tolerates CRLF, stray lines, units, [N/A] fields and a comma in the name', () => {
     const text = [
       'index, name, uuid, memory.total [MiB]',
@@ -100,11 +113,17 @@ describe('detectGpus', () => {
     );
     const found = await detectGpus({ env });
     expect(found).toMatchObject({ available: false, gpus: [] });
-    expect(found.reason).toBe("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.");
+    expect(found.reason).toBe(
+      "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.",
+    );
   });
 
   it('means no GPUs when nvidia-smi is not on PATH', async () => {
     const found = await detectGpus({ env: { PATH: join(dir, 'nowhere') } });
-    expect(found).toMatchObject({ available: false, gpus: [], reason: 'nvidia-smi not found on PATH' });
+    expect(found).toMatchObject({
+      available: false,
+      gpus: [],
+      reason: 'nvidia-smi not found on PATH',
+    });
   });
 });

@@ -43,7 +43,8 @@ export function parseNvidiaSmiGpus(text: string): GpuInfo[] {
     const memory = field(parts[parts.length - 1]);
     const uuid = field(parts[parts.length - 2]);
     const name = field(parts.slice(1, -2).join(','));
-    const memoryMb = memory && /^\d+(\.\d+)?(\s*MiB)?$/i.test(memory) ? Math.round(parseFloat(memory)) : undefined;
+    const memoryMb =
+      memory && /^\d+(\.\d+)?(\s*MiB)?$/i.test(memory) ? Math.round(parseFloat(memory)) : undefined;
     gpus.push({
       index: Number(index),
       name: name ?? 'unknown GPU',
@@ -82,14 +83,20 @@ export function detectGpus(opts: DetectGpusOptions = {}): Promise<GpuDetection> 
     execFile(
       command,
       [...NVIDIA_SMI_ARGS],
-      { env: opts.env, timeout: opts.timeoutMs ?? 10_000, encoding: 'utf8', maxBuffer: 1024 * 1024 },
+      {
+        env: opts.env,
+        timeout: opts.timeoutMs ?? 10_000,
+        encoding: 'utf8',
+        maxBuffer: 1024 * 1024,
+      },
       (err, stdout, stderr) => {
         if (err) {
           const code = (err as NodeJS.ErrnoException).code;
           let reason: string;
           if (code === 'ENOENT') reason = `${command} not found on PATH`;
           else if (code === 'EACCES') reason = `${command} is not executable`;
-          else if (err.killed) reason = `${command} did not answer within ${opts.timeoutMs ?? 10_000} ms`;
+          else if (err.killed)
+            reason = `${command} did not answer within ${opts.timeoutMs ?? 10_000} ms`;
           else reason = firstLine(stderr) || firstLine(stdout) || err.message;
           resolve({ tool, available: false, gpus: [], reason });
           return;
@@ -99,7 +106,9 @@ export function detectGpus(opts: DetectGpusOptions = {}): Promise<GpuDetection> 
           tool,
           available: true,
           gpus,
-          ...(gpus.length === 0 ? { reason: firstLine(stdout) || `${command} listed no GPUs` } : {}),
+          ...(gpus.length === 0
+            ? { reason: firstLine(stdout) || `${command} listed no GPUs` }
+            : {}),
         });
       },
     );

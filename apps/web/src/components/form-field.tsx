@@ -30,15 +30,15 @@ export function FormField({
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-        {required ? (
-          <span className="ml-1 font-normal text-slate-600">(required)</span>
-        ) : (
-          <span className="ml-1 font-normal text-slate-600">(optional)</span>
-        )}
+        {label}{' '}
+        <span className="font-normal text-slate-600">{required ? '(required)' : '(optional)'}</span>
       </label>
       <div className="mt-1">
-        {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
+        {children({
+          id,
+          'aria-describedby': describedBy,
+          'aria-invalid': error ? true : undefined,
+        })}
       </div>
       {error && (
         <p id={errorId} className="mt-1 text-sm font-medium text-red-700">

@@ -15,9 +15,10 @@ export function ServerStatus() {
       ? `Server: connected (${health.data.database.kind}, v${health.data.version})`
       : 'Server: database unavailable';
     title = health.data.database.error;
-  } else if (health.error) {
+  }
+  if (health.error) {
     dot = 'bg-red-600';
-    text = 'Server: unreachable';
+    text = 'Server: not connected';
     title = describeError(health.error).message;
   }
   return (

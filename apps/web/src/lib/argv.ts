@@ -38,7 +38,13 @@ export function parseCommandLine(line: string): { argv: string[] } | { error: st
   return { argv };
 }
 
-/** The reverse, for display: quotes an argument only when it needs it. */
+/** The reverse, for display: quotes an argument only when it needs it, so that it parses back. */
 export function formatArgv(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+  return argv.map(quoteArg).join(' ');
+}
+
+function quoteArg(arg: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  if (!/["\\]/.test(arg)) return `"${arg}"`;
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
 }

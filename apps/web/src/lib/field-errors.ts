@@ -19,7 +19,10 @@ export function fieldFor(path: string): SubmitField | null {
  * Per-field messages from a refused submission. Zod issues come with paths; a domain refusal
  * such as `teamId: required for an admin token` names its field at the start of the message.
  */
-export function fieldErrors(message: string, issues: FieldIssue[]): Partial<Record<SubmitField, string>> {
+export function fieldErrors(
+  message: string,
+  issues: FieldIssue[],
+): Partial<Record<SubmitField, string>> {
   const found = issues.length ? issues : parseNamedMessage(message);
   const out: Partial<Record<SubmitField, string>> = {};
   for (const issue of found) {

@@ -28,6 +28,8 @@ export function useTeams() {
     queryKey: queryKeys.teams,
     queryFn: ({ signal }) => api.admin.teams.query(undefined, { signal }),
     staleTime: 60_000,
+    // Until the list arrives (the server may start after the portal), keep asking.
+    refetchInterval: (query) => (query.state.data ? false : 5000),
   });
 }
 

@@ -9,12 +9,16 @@ import { startCommand } from './command';
 
 const baseEnv = { PATH: '/usr/bin:/bin', WATTWISE_BASE: 'from-worker', SHARED: 'worker' };
 
-function run(payload: CommandPayload, opts: { killGraceMs?: number; tailLines?: number; tailBytes?: number } = {}) {
+function run(
+  payload: CommandPayload,
+  opts: { killGraceMs?: number; tailLines?: number; tailBytes?: number } = {},
+) {
   return startCommand(payload, { baseEnv, ...opts });
 }
 
 function exited(r: CommandResult) {
-  if (r.kind !== 'exited') throw new Error(`expected the process to run, got ${r.kind}: ${r.message}`);
+  if (r.kind !== 'exited')
+    throw new Error(`expected the process to run, got ${r.kind}: ${r.message}`);
   return r;
 }
 
@@ -33,8 +37,15 @@ describe('command executor', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reports exit codes, zero and not', async () => {
-    expect(exited(await run({ argv: ['true'] }).result)).toMatchObject({ exitCode: 0, signal: null, stoppedBy: null });
-    expect(exited(await run({ argv: ['sh', '-c', 'exit 3'] }).result)).toMatchObject({ exitCode: 3, signal: null });
+    expect(exited(await run({ argv: ['true'] }).result)).toMatchObject({
+      exitCode: 0,
+      signal: null,
+      stoppedBy: null,
+    });
+    expect(exited(await run({ argv: ['sh', '-c', 'exit 3'] }).result)).toMatchObject({
+      exitCode: 3,
+      signal: null,
+    });
   });
 
   it('reports the signal that ended a process', async () => {
@@ -49,11 +60,14 @@ describe('command executor', () => {
 
   it('captures stdout and stderr together, in the order they arrive', async () => {
     const script = 'echo first; sleep 0.1; echo second >&2; sleep 0.1; echo third';
-    expect(exited(await run({ argv: ['sh', '-c', script] }).result).outputTail).toBe('first\nsecond\nthird\n');
+    expect(exited(await run({ argv: ['sh', '-c', script] }).result).outputTail).toBe(
+      'first\nsecond\nthird\n',
+    );
   });
 
   it('keeps only the tail of the output, limited in lines and bytes', async () => {
-    const script = 'i=1; while [ $i -le 200 ]; do echo "line $i"; i=$((i+1)); done; echo "to stderr" >&2';
+    const script =
+      'i=1; while [ $i -le 200 ]; do echo "line $i"; i=$((i+1)); done; sleep 0.1; echo "to stderr" >&2';
     const r = exited(await run({ argv: ['sh', '-c', script] }, { tailLines: 50 }).result);
     const lines = r.outputTail.trimEnd().split('\n');
     expect(lines).toHaveLength(50);
@@ -62,8 +76,10 @@ describe('command executor', () => {
     expect(r.outputBytes).toBeGreaterThan(Buffer.byteLength(r.outputTail));
 
     const big = exited(
-      await run({ argv: ['sh', '-c', 'head -c 100000 /dev/zero | tr "\\0" x; echo; echo end'] }, { tailBytes: 1024 })
-        .result,
+      await run(
+        { argv: ['sh', '-c', 'head -c 100000 /dev/zero | tr "\\0" x; echo; echo end'] },
+        { tailBytes: 1024 },
+      ).result,
     );
     expect(Buffer.byteLength(big.outputTail)).toBe(1024);
     expect(big.outputTail.endsWith('x\nend\n')).toBe(true);
@@ -108,7 +124,9 @@ describe('command executor', () => {
   });
 
   it('kills what a finished process left running in its group', async () => {
-    const r = exited(await run({ argv: ['sh', '-c', 'sleep 30 >/dev/null 2>&1 & echo $!'] }).result);
+    const r = exited(
+      await run({ argv: ['sh', '-c', 'sleep 30 >/dev/null 2>&1 & echo $!'] }).result,
+    );
     expect(r.exitCode).toBe(0);
     await new Promise((ok) => setTimeout(ok, 100));
     expect(alive(Number(r.outputTail.trim()))).toBe(false);
@@ -127,6 +145,8 @@ describe('command executor', () => {
   it('reports a missing working directory clearly', async () => {
     const r = await run({ argv: ['true'], cwd: join(dir, 'missing') }).result;
     expect(r).toMatchObject({ kind: 'spawn-failed', retryable: false });
-    expect(r.kind === 'spawn-failed' && r.message).toContain(`working directory ${join(dir, 'missing')} does not exist`);
+    expect(r.kind === 'spawn-failed' && r.message).toContain(
+      `working directory ${join(dir, 'missing')} does not exist`,
+    );
   });
 });

@@ -55,7 +55,15 @@ export type CommandOptions = {
 };
 
 /** Errors that another try could get past; a missing or forbidden program stays missing. */
-const PERMANENT_SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOTDIR', 'EISDIR', 'ENOEXEC', 'EPERM', 'E2BIG']);
+const PERMANENT_SPAWN_ERRORS = new Set([
+  'ENOENT',
+  'EACCES',
+  'ENOTDIR',
+  'EISDIR',
+  'ENOEXEC',
+  'EPERM',
+  'E2BIG',
+]);
 
 function spawnFailure(program: string, err: NodeJS.ErrnoException): CommandResult {
   const code = err.code ?? 'EUNKNOWN';

@@ -5,11 +5,7 @@ import { denseLayerSpec, denseParams } from './dense';
 describe('denseParams', () => {
   it('counts the MNIST MLP 784→512→512→10 by hand', () => {
     // 784·512 + 512 = 401,920; 512·512 + 512 = 262,656; 512·10 + 10 = 5,130; total 669,706.
-    const layers = [
-      denseParams(784, 512),
-      denseParams(512, 512),
-      denseParams(512, 10),
-    ];
+    const layers = [denseParams(784, 512), denseParams(512, 512), denseParams(512, 10)];
     expect(layers).toEqual([401_920, 262_656, 5_130]);
     expect(layers.reduce((a, b) => a + b, 0)).toBe(669_706);
   });

@@ -18,7 +18,8 @@ export function denseParams(inputs: number, units: number, bias = true): number 
     ['inputs', inputs],
     ['units', units],
   ] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v <= 0)
+      throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
   return inputs * units + (bias ? units : 0);
 }

@@ -55,7 +55,9 @@ export function JobDetails({ job }: { job: Job }) {
           </pre>
         ) : (
           <p className="mt-1 text-slate-600">
-            {isFinished(job.state) ? 'No output was recorded.' : 'Output appears when the job finishes.'}
+            {isFinished(job.state)
+              ? 'No output was recorded.'
+              : 'Output appears when the job finishes.'}
           </p>
         )}
       </div>

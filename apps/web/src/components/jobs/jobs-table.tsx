@@ -2,12 +2,26 @@
 
 import { Fragment, useState } from 'react';
 
-import { formatDateTime, formatDuration, jobDurationMs } from '../../lib/format';
+import {
+  formatDateTime,
+  formatDuration,
+  formatShortDateTime,
+  jobDurationMs,
+} from '../../lib/format';
 import type { Job } from '../../lib/trpc';
 import { JobDetails } from './job-details';
 import { JobStateBadge } from './job-state-badge';
 
-const COLUMNS = ['Name', 'ID', 'Team', 'State', 'Attempts', 'Exit code', 'Created', 'Duration'] as const;
+const COLUMNS = [
+  'Name',
+  'ID',
+  'Team',
+  'State',
+  'Attempts',
+  'Exit code',
+  'Created',
+  'Duration',
+] as const;
 
 /** One page of jobs; a job's name expands a row below it with its details. */
 export function JobsTable({
@@ -49,15 +63,15 @@ export function JobsTable({
             return (
               <Fragment key={job.id}>
                 <tr data-job-id={job.id} className={open ? 'bg-slate-50' : undefined}>
-                  <th scope="row" className="px-3 py-2 font-medium">
+                  <th scope="row" className="min-w-40 px-3 py-2 font-medium">
                     <button
                       type="button"
                       aria-expanded={open}
                       aria-controls={open ? detailsId : undefined}
                       onClick={() => toggle(job.id)}
-                      className="flex items-center gap-1.5 text-left text-brand-700 hover:underline"
+                      className="flex items-start gap-1.5 text-left text-brand-700 hover:underline"
                     >
-                      <span aria-hidden="true" className="inline-block w-3 text-slate-600">
+                      <span aria-hidden="true" className="inline-block w-3 shrink-0 text-slate-600">
                         {open ? '▾' : '▸'}
                       </span>
                       {job.name}
@@ -73,7 +87,9 @@ export function JobsTable({
                   </td>
                   <td className="px-3 py-2 tabular-nums">{job.result?.exitCode ?? '—'}</td>
                   <td className="whitespace-nowrap px-3 py-2">
-                    <time dateTime={job.createdAt}>{formatDateTime(job.createdAt)}</time>
+                    <time dateTime={job.createdAt} title={formatDateTime(job.createdAt)}>
+                      {formatShortDateTime(job.createdAt)}
+                    </time>
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 tabular-nums">
                     {duration === null ? '—' : formatDuration(duration)}

@@ -14,6 +14,8 @@ export function JobsView() {
   const { state, page, size, setState, setPage, setSize } = useJobsUrlState();
   const jobs = useJobsPage({ state, limit: size, offset: (page - 1) * size });
   const teams = useTeams();
+  // failureReason is set from the first failed try, before retries give up and `error` is set.
+  const loadError = jobs.error ?? jobs.failureReason;
   const teamNames = useMemo(
     () => new Map((teams.data ?? []).map((t) => [t.id, t.name] as const)),
     [teams.data],
@@ -25,13 +27,16 @@ export function JobsView() {
       <section aria-labelledby="jobs-heading" className="space-y-3">
         <div className="flex flex-wrap items-end justify-between gap-3">
           <h2 id="jobs-heading" className="text-base font-semibold">
-            Jobs
+            Job list
           </h2>
           <JobsToolbar state={state} size={size} onStateChange={setState} onSizeChange={setSize} />
         </div>
-        {jobs.error && (
-          <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900">
-            Could not load jobs: {describeError(jobs.error).message}
+        {loadError && (
+          <p
+            role="alert"
+            className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900"
+          >
+            Could not load jobs: {describeError(loadError).message}
           </p>
         )}
         {jobs.data ? (
@@ -46,7 +51,7 @@ export function JobsView() {
             </p>
           )
         ) : (
-          !jobs.error && <p className="text-sm text-slate-700">Loading jobs…</p>
+          !loadError && <p className="text-sm text-slate-700">Loading jobs…</p>
         )}
       </section>
     </div>

@@ -26,10 +26,20 @@ export function Pager({
         {' · '}page {page} of {pages}
       </p>
       <div className="flex gap-2">
-        <button type="button" className={buttonClass} disabled={page <= 1} onClick={() => onPage(Math.min(page - 1, pages))}>
+        <button
+          type="button"
+          className={buttonClass}
+          disabled={page <= 1}
+          onClick={() => onPage(Math.min(page - 1, pages))}
+        >
           Previous
         </button>
-        <button type="button" className={buttonClass} disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        <button
+          type="button"
+          className={buttonClass}
+          disabled={page >= pages}
+          onClick={() => onPage(page + 1)}
+        >
           Next
         </button>
       </div>

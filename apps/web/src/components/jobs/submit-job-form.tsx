@@ -4,10 +4,11 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 
 import { parseCommandLine } from '../../lib/argv';
-import { fieldErrors } from '../../lib/field-errors';
+import { fieldErrors, fieldFor } from '../../lib/field-errors';
 import type { SubmitField } from '../../lib/field-errors';
 import { useSubmitJob, useTeams } from '../../lib/queries';
 import { describeError } from '../../lib/trpc';
+import type { FieldIssue } from '../../lib/trpc';
 import { FormField, inputClass } from '../form-field';
 
 type Outcome =
@@ -28,7 +29,11 @@ export function SubmitJobForm() {
 
     const parsed = parseCommandLine(text('command'));
     if ('error' in parsed) {
-      setOutcome({ kind: 'refused', message: `command: ${parsed.error}`, fields: { command: parsed.error } });
+      setOutcome({
+        kind: 'refused',
+        message: `the command has an ${parsed.error}.`,
+        fields: { command: parsed.error },
+      });
       return;
     }
     const timeout = text('timeout').trim();
@@ -45,7 +50,8 @@ export function SubmitJobForm() {
       setOutcome({ kind: 'submitted', id: job.id, name: job.name });
     } catch (error) {
       const { message, issues } = describeError(error);
-      setOutcome({ kind: 'refused', message, fields: fieldErrors(message, issues) });
+      const fields = fieldErrors(message, issues);
+      setOutcome({ kind: 'refused', message: refusalSummary(message, issues, fields), fields });
     }
   }
 
@@ -53,12 +59,21 @@ export function SubmitJobForm() {
   const teamsError = teams.error ? describeError(teams.error).message : undefined;
 
   return (
-    <section aria-labelledby="submit-heading" className="rounded-lg border border-slate-200 bg-white p-5">
+    <section
+      aria-labelledby="submit-heading"
+      className="rounded-lg border border-slate-200 bg-white p-5"
+    >
       <h2 id="submit-heading" className="text-base font-semibold">
         Submit a command job
       </h2>
       <form onSubmit={onSubmit} noValidate className="mt-4 grid gap-4 md:grid-cols-6">
-        <FormField id="job-name" label="Name" required error={errors.name} className="md:col-span-2">
+        <FormField
+          id="job-name"
+          label="Name"
+          required
+          error={errors.name}
+          className="md:col-span-2"
+        >
           {(control) => (
             <input {...control} name="name" type="text" autoComplete="off" className={inputClass} />
           )}
@@ -92,7 +107,15 @@ export function SubmitJobForm() {
           hint="The worker stops the command after this long."
         >
           {(control) => (
-            <input {...control} name="timeout" type="number" inputMode="numeric" min={1} step={1} className={inputClass} />
+            <input
+              {...control}
+              name="timeout"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              step={1}
+              className={inputClass}
+            />
           )}
         </FormField>
         <FormField
@@ -104,8 +127,8 @@ export function SubmitJobForm() {
           hint={
             <>
               Split into arguments like a shell splits words: spaces separate arguments, and{' '}
-              <code>&apos;…&apos;</code> or <code>&quot;…&quot;</code> keep spaces inside one. The program
-              runs directly, not through a shell: no pipes, variables or wildcards. Example:{' '}
+              <code>&apos;…&apos;</code> or <code>&quot;…&quot;</code> keep spaces inside one. The
+              program runs directly, not through a shell: no pipes, variables or wildcards. Example:{' '}
               <code>node -e &quot;console.log(&apos;hello&apos;)&quot;</code>
             </>
           }
@@ -134,6 +157,22 @@ export function SubmitJobForm() {
       </form>
     </section>
   );
+}
+
+/** The alert's text: a pointer to the fields when every issue is shown beside one, else the server's message. */
+function refusalSummary(
+  message: string,
+  issues: FieldIssue[],
+  fields: Partial<Record<SubmitField, string>>,
+): string {
+  const marked = Object.keys(fields).length;
+  const allPlaced = issues.length > 0 && issues.every((i) => fieldFor(i.path) !== null);
+  if (marked > 0 && (allPlaced || issues.length === 0)) {
+    return marked === 1
+      ? 'the server refused one field, marked above.'
+      : `the server refused ${marked} fields, marked above.`;
+  }
+  return message;
 }
 
 function SubmitOutcome({ outcome }: { outcome: Outcome }) {

@@ -6,7 +6,11 @@ import { z } from 'zod';
 import { DEFAULT_SERVER_URL, env } from '../../env';
 
 /** Where the portal's proxy sends tRPC calls, and the token it adds. Server-side only. */
-export type Connection = { serverUrl: string; token: string | null; source: 'env' | 'credentials' | 'none' };
+export type Connection = {
+  serverUrl: string;
+  token: string | null;
+  source: 'env' | 'credentials' | 'none';
+};
 
 const credentialsFile = z.object({
   serverUrl: z.url().optional(),

@@ -18,7 +18,8 @@ const PROCEDURE_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(,[A-Za-z0-9_]+(\.[A-Za-
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type', 'trpc-accept', 'trpc-batch-mode'];
 const MAX_BODY_BYTES = 1024 * 1024;
 
-type ErrorCode = 'FORBIDDEN' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'SERVICE_UNAVAILABLE' | 'BAD_GATEWAY';
+type ErrorCode =
+  'FORBIDDEN' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'SERVICE_UNAVAILABLE' | 'BAD_GATEWAY';
 const JSON_RPC_CODE: Record<ErrorCode, number> = {
   FORBIDDEN: -32003,
   NOT_FOUND: -32004,
@@ -47,7 +48,10 @@ function trpcError(code: ErrorCode, message: string, paths: string[], batch: boo
     },
   });
   const body = batch ? paths.map(one) : one(paths[0] ?? '');
-  return Response.json(body, { status: HTTP_STATUS[code], headers: { 'cache-control': 'no-store' } });
+  return Response.json(body, {
+    status: HTTP_STATUS[code],
+    headers: { 'cache-control': 'no-store' },
+  });
 }
 
 /**
@@ -95,7 +99,12 @@ export async function proxyTrpc(request: Request, procedurePath: string): Promis
   const target = new URL(`trpc/${procedurePath}${url.search}`, withSlash(connection.serverUrl));
   let upstream: Response;
   try {
-    upstream = await fetch(target, { method: request.method, headers, body, signal: request.signal });
+    upstream = await fetch(target, {
+      method: request.method,
+      headers,
+      body,
+      signal: request.signal,
+    });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return trpcError(

@@ -6,7 +6,7 @@ type Params = { params: Promise<{ trpc: string }> };
 
 async function handler(request: Request, { params }: Params): Promise<Response> {
   const { trpc } = await params;
-  return proxyTrpc(request, decodeURIComponent(trpc));
+  return proxyTrpc(request, trpc);
 }
 
 export { handler as GET, handler as POST };

@@ -1,0 +1,3 @@
+import base from '@wattwise/eslint-config';
+
+export default base;

@@ -1,0 +1,185 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+
+import pkg from '../package.json' with { type: 'json' };
+import { formatDoctor, runDoctor } from './commands/doctor';
+import { formatJobTable, JOB_STATES, listJobs, submitJob } from './commands/jobs';
+import type { ConnectionOptions } from './connection';
+import { createApi, describeCallError, serverUrl, token } from './connection';
+import { CliError } from './errors';
+
+function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function positiveSeconds(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+      throw new InvalidArgumentError(`${name} must be a number of seconds above 0`);
+    }
+    return n;
+  };
+}
+
+function envPair(value: string, previous: Record<string, string> = {}) {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('--env must look like NAME=value');
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+const serverOption = (cmd: Command) =>
+  cmd.option(
+    '--server <url>',
+    'server URL (default: $WATTWISE_SERVER_URL, local-credentials.json, http://localhost:4000)',
+  );
+
+const connectionOptions = (cmd: Command) =>
+  serverOption(cmd).option(
+    '--token <token>',
+    'API token (default: $WATTWISE_TOKEN, then the cliToken of local-credentials.json)',
+  );
+
+function out(text: string) {
+  process.stdout.write(text);
+}
+
+/** Runs a server call; its failure becomes a one-line CliError. */
+async function call<T>(url: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(describeCallError(err, url));
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('wattwise')
+    .description('Wattwise from the command line: check this machine, submit and list jobs.')
+    .version(pkg.version)
+    // Bad usage is exit 2 with one line on stderr; commander's own messages are folded onto one line.
+    .exitOverride()
+    .configureOutput({
+      outputError: (message, write) => write(`${message.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    });
+
+  serverOption(
+    program
+      .command('doctor')
+      .description('check Node.js, the server and its database, GPUs and TensorFlow.js backends')
+      .option('--json', 'print one JSON object instead of a checklist'),
+  ).action(async (opts: ConnectionOptions & { json?: boolean }) => {
+    const report = await runDoctor(opts);
+    out(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatDoctor(report));
+    if (!report.ok) process.exitCode = 1;
+  });
+
+  const jobs = program.command('jobs').description('submit and list jobs');
+
+  connectionOptions(
+    jobs
+      .command('submit')
+      .description(
+        'submit a command job: wattwise jobs submit --name N [options] -- <program> [args...]',
+      )
+      // Checked in the action rather than as a required option, so that a misspelt option is
+      // reported as such instead of as a missing --name.
+      .option('--name <name>', 'job name (required)')
+      .option('--team <team>', 'team name or id (required with an admin token)')
+      .option(
+        '--timeout <seconds>',
+        'stop the job after this many seconds',
+        positiveSeconds('--timeout'),
+      )
+      .option(
+        '--max-attempts <n>',
+        'attempts before the job fails for good (1-100)',
+        integer('--max-attempts', 1, 100),
+      )
+      .option('--priority <n>', 'higher runs first (-100 to 100)', integer('--priority', -100, 100))
+      .option('--env <NAME=value>', 'environment variable for the job (repeatable)', envPair)
+      .option('--cwd <dir>', 'working directory on the worker')
+      .option('--json', 'print the submitted job as JSON')
+      .argument('<argv...>', 'the program and its arguments, after --'),
+  ).action(
+    async (
+      argv: string[],
+      opts: ConnectionOptions & Partial<Parameters<typeof submitJob>[2]> & { json?: boolean },
+      cmd: Command,
+    ) => {
+      if (!opts.name) {
+        cmd.error("error: required option '--name <name>' not specified", {
+          exitCode: 2,
+          code: 'commander.missingMandatoryOptionValue',
+        });
+      }
+      const name = opts.name;
+      const url = serverUrl(opts);
+      const api = createApi(url, token(opts));
+      const job = await call(url, async () => {
+        try {
+          return await submitJob(api, argv, { ...opts, name });
+        } catch (err) {
+          if (!opts.team && /teamId: required/.test(describeCallError(err, url))) {
+            const teams = await api.admin.teams.query().catch(() => []);
+            throw new CliError(
+              `--team is required with an admin token (teams: ${teams.map((t) => t.name).join(', ') || 'none'})`,
+            );
+          }
+          throw err;
+        }
+      });
+      out(
+        opts.json
+          ? JSON.stringify(job, null, 2) + '\n'
+          : `submitted ${job.id} "${job.name}" (${job.state})\n`,
+      );
+    },
+  );
+
+  connectionOptions(
+    jobs
+      .command('list')
+      .description('list jobs, newest first')
+      .addOption(new Option('--state <state>', 'only jobs in this state').choices(JOB_STATES))
+      .option('--limit <n>', 'how many (1-500)', integer('--limit', 1, 500), 20)
+      .option('--json', 'print {items, total} as JSON'),
+  ).action(
+    async (opts: ConnectionOptions & Parameters<typeof listJobs>[1] & { json?: boolean }) => {
+      const url = serverUrl(opts);
+      const api = createApi(url, token(opts));
+      const list = await call(url, () => listJobs(api, opts));
+      if (opts.json) return out(JSON.stringify(list, null, 2) + '\n');
+      const teams = await call(url, () => api.admin.teams.query());
+      out(formatJobTable(list, new Map(teams.map((t) => [t.id, t.name]))));
+    },
+  );
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version end the same way, with exit code 0; anything else is bad usage.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

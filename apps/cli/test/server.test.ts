@@ -1,0 +1,187 @@
+import { createServer } from 'node:net';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { DoctorReport } from '../src/commands/doctor';
+import type { TestServer } from './server';
+import { runCli, startServer } from './server';
+
+/** A port on which nothing listens. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('against a real server', () => {
+  let server: TestServer;
+  /** The CLI as `pnpm wattwise` runs it beside a local server: everything from local-credentials.json. */
+  let local: { WATTWISE_HOME: string };
+
+  beforeAll(async () => {
+    server = await startServer();
+    local = { WATTWISE_HOME: server.home };
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  describe('doctor', () => {
+    it('--json prints one object with every check, and exits 0 when the essentials pass', async () => {
+      const run = await runCli(['doctor', '--json'], { env: local });
+      expect(run.stderr).toBe('');
+      const report = JSON.parse(run.stdout) as DoctorReport;
+      expect(run.code).toBe(0);
+      expect(report.ok).toBe(true);
+      expect(report.node).toEqual({
+        version: process.versions.node,
+        required: '>=20.19',
+        ok: true,
+      });
+      expect(report.server).toMatchObject({
+        url: server.url,
+        reachable: true,
+        version: expect.any(String),
+      });
+      expect(report.database).toMatchObject({ reachable: true, kind: 'pglite' });
+      expect(typeof report.gpus.available).toBe('boolean');
+      expect(Array.isArray(report.gpus.gpus)).toBe(true);
+      if (!report.gpus.available) expect(report.gpus.reason).toMatch(/\S/);
+      expect(report.tensorflow.chosen).not.toBeNull();
+      const backends = report.tensorflow.backends.map((b) => b.name);
+      expect(backends).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+      expect(report.tensorflow.backends.find((b) => b.name === 'cpu')?.loaded).toBe(true);
+      for (const b of report.tensorflow.backends) if (!b.loaded) expect(b.reason).toMatch(/\S/);
+    });
+
+    it('fails (exit 1) and says why when the server does not answer', async () => {
+      const url = `http://127.0.0.1:${await closedPort()}`;
+      const json = await runCli(['doctor', '--json', '--server', url]);
+      expect(json.code).toBe(1);
+      const report = JSON.parse(json.stdout) as DoctorReport;
+      expect(report.ok).toBe(false);
+      expect(report.server).toMatchObject({ url, reachable: false });
+      expect(report.server.error).toContain(url);
+      expect(report.database.reachable).toBe(false);
+
+      const human = await runCli(['doctor', '--server', url]);
+      expect(human.code).toBe(1);
+      expect(human.stdout).toMatch(/^✓ Node\.js /m);
+      expect(human.stdout).toMatch(new RegExp(`^✗ server ${url}`, 'm'));
+      expect(human.stdout).toMatch(/^✓ TensorFlow\.js backend: /m);
+      expect(human.stdout).toContain('Some essential checks failed');
+    });
+  });
+
+  describe('jobs', () => {
+    it('submits a job to a team given by name, and lists it', async () => {
+      const submit = await runCli(
+        [
+          'jobs',
+          'submit',
+          '--name',
+          'cli smoke',
+          '--team',
+          'research',
+          '--timeout',
+          '30',
+          '--max-attempts',
+          '2',
+          '--json',
+          '--',
+          'sh',
+          '-c',
+          'echo "$0 $1"',
+          'a',
+          '-b',
+        ],
+        { env: local },
+      );
+      expect(submit.stderr).toBe('');
+      expect(submit.code).toBe(0);
+      const job = JSON.parse(submit.stdout) as {
+        id: string;
+        state: string;
+        maxAttempts: number;
+        payload: unknown;
+        teamId: string;
+      };
+      expect(job).toMatchObject({
+        state: 'queued',
+        maxAttempts: 2,
+        payload: { argv: ['sh', '-c', 'echo "$0 $1"', 'a', '-b'], timeoutSeconds: 30 },
+      });
+      const teams = await server.admin.admin.teams.query();
+      expect(teams.find((t) => t.id === job.teamId)?.name).toBe('research');
+
+      const list = await runCli(['jobs', 'list', '--state', 'queued', '--json'], { env: local });
+      expect(list.code).toBe(0);
+      const listed = JSON.parse(list.stdout) as {
+        items: { id: string; state: string }[];
+        total: number;
+      };
+      expect(listed.items.map((j) => j.id)).toContain(job.id);
+      expect(listed.items.every((j) => j.state === 'queued')).toBe(true);
+
+      const table = await runCli(['jobs', 'list', '--limit', '5'], { env: local });
+      expect(table.code).toBe(0);
+      expect(table.stdout).toMatch(/^ID\s+STATE\s+ATTEMPTS\s+TEAM\s+CREATED\s+NAME$/m);
+      expect(table.stdout).toMatch(
+        new RegExp(`^${job.id}\\s+queued\\s+0/2\\s+research\\s+.*cli smoke$`, 'm'),
+      );
+    });
+
+    it('takes the server and token from flags too, and a team by id', async () => {
+      const teams = await server.admin.admin.teams.query();
+      const inference = teams.find((t) => t.name === 'inference')!;
+      const run = await runCli([
+        'jobs',
+        'submit',
+        '--server',
+        server.url,
+        '--token',
+        server.adminToken,
+        '--name',
+        'by id',
+        '--team',
+        inference.id,
+        '--',
+        'true',
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^submitted job_\w+ "by id" \(queued\)\n$/);
+    });
+
+    it('reports refusals and an unreachable server on one line with exit 1', async () => {
+      const unknownTeam = await runCli(
+        ['jobs', 'submit', '--name', 'x', '--team', 'nope', '--', 'true'],
+        { env: local },
+      );
+      expect(unknownTeam).toMatchObject({ code: 1, stdout: '' });
+      expect(unknownTeam.stderr).toBe(
+        'error: no team named or with id "nope" (teams: inference, research)\n',
+      );
+
+      const noTeam = await runCli(['jobs', 'submit', '--name', 'x', '--', 'true'], { env: local });
+      expect(noTeam.code).toBe(1);
+      expect(noTeam.stderr).toMatch(/^error: --team is required with an admin token/);
+
+      const badToken = await runCli(['jobs', 'list', '--token', 'ww_not-a-token'], { env: local });
+      expect(badToken.code).toBe(1);
+      expect(badToken.stderr).toMatch(/^error: .*UNAUTHORIZED/);
+
+      const url = `http://127.0.0.1:${await closedPort()}`;
+      const down = await runCli(['jobs', 'list', '--server', url, '--token', 'ww_x']);
+      expect(down.code).toBe(1);
+      expect(down.stderr).toMatch(
+        new RegExp(`^error: cannot reach the server at ${url}: .*ECONNREFUSED`),
+      );
+      for (const r of [noTeam, badToken, down])
+        expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+  });
+});

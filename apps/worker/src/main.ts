@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+
+import { Command, InvalidArgumentError } from 'commander';
+
+import pkg from '../package.json' with { type: 'json' };
+import { createApi, sleep } from './client';
+import { resolveConnection } from './credentials';
+import { env, jobBaseEnv } from './env';
+import { describeMachine } from './machine';
+import { Worker, WorkerRefusedError } from './worker';
+
+function seconds(value: string, name: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError(`${name} must be a number of seconds ≥ 0, got "${value}"`);
+  }
+  return n;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} worker: ${line}\n`);
+}
+
+const program = new Command()
+  .name('wattwise-worker')
+  .description('Claims jobs from a Wattwise server, runs them and reports how they ended.')
+  .version(pkg.version)
+  .option(
+    '--server <url>',
+    'server URL (default: $WATTWISE_SERVER_URL, then local-credentials.json)',
+  )
+  .option(
+    '--token <token>',
+    'worker-role bearer token (default: $WATTWISE_TOKEN, then local-credentials.json)',
+  )
+  .option(
+    '--drain-seconds <s>',
+    'on SIGTERM/SIGINT, time the running job gets to finish',
+    (v) => seconds(v, '--drain-seconds'),
+    10,
+  )
+  .option(
+    '--poll-seconds <s>',
+    'wait between claims while the queue is empty',
+    (v) => seconds(v, '--poll-seconds'),
+    2,
+  )
+  .option(
+    '--kill-grace-seconds <s>',
+    'time between SIGTERM and SIGKILL when a job is stopped',
+    (v) => seconds(v, '--kill-grace-seconds'),
+    10,
+  )
+  .showHelpAfterError()
+  .action(
+    async (opts: {
+      server?: string;
+      token?: string;
+      drainSeconds: number;
+      pollSeconds: number;
+      killGraceSeconds: number;
+    }) => {
+      // Until the worker runs, a signal simply ends the wait.
+      const early = new AbortController();
+      let worker: Worker | null = null;
+      const onSignal = (signal: NodeJS.Signals) => {
+        log(`received ${signal}`);
+        if (worker) worker.shutdown();
+        else early.abort();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+
+      const credentialsPath = resolve(env.WATTWISE_HOME, 'local-credentials.json');
+      const given = {
+        serverUrl: opts.server ?? env.WATTWISE_SERVER_URL,
+        token: opts.token ?? env.WATTWISE_TOKEN,
+      };
+      const { machine, detection } = await describeMachine();
+      if (machine.gpus.length === 0) log(`no GPUs: ${detection.reason ?? 'none listed'}`);
+      else {
+        const list = machine.gpus.map(
+          (g) => `${g.index}: ${g.name}${g.memoryMb ? ` (${g.memoryMb} MiB)` : ''}`,
+        );
+        log(`GPUs: ${list.join(', ')}`);
+      }
+
+      for (;;) {
+        const connection = await resolveConnection(given, credentialsPath, {
+          signal: early.signal,
+          log,
+        });
+        if (!connection) return;
+        log(`server ${connection.serverUrl} (credentials from ${connection.source})`);
+        worker = new Worker({
+          api: createApi(connection.serverUrl, connection.token),
+          machine,
+          version: pkg.version,
+          pollMs: opts.pollSeconds * 1000,
+          drainMs: opts.drainSeconds * 1000,
+          killGraceMs: opts.killGraceSeconds * 1000,
+          jobEnv: jobBaseEnv(),
+          log,
+        });
+        try {
+          await worker.run();
+          return;
+        } catch (err) {
+          const fromFile = connection.source === credentialsPath && !given.token;
+          if (
+            err instanceof WorkerRefusedError &&
+            err.failure.code === 'UNAUTHORIZED' &&
+            fromFile &&
+            !worker.stopped
+          ) {
+            // The server may be replacing a stale credentials file; read it again shortly.
+            log(`${err.message}; reading ${credentialsPath} again in 2 s`);
+            worker = null;
+            await sleep(2000, early.signal);
+            continue;
+          }
+          throw err;
+        }
+      }
+    },
+  );
+
+program.parseAsync().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    log(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);
