@@ -1,0 +1,3 @@
+import { base } from '@wattwise/vitest-config';
+
+export default base;
