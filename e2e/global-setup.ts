@@ -1,24 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { freePort, startProcess, stopAll, waitFor } from './support/processes';
+import { startServerProcess, waitFor } from '@wattwise/server/testing';
+
+import { freePort, startProcess, stopAll } from './support/processes';
 import type { Started } from './support/processes';
 
 const e2eDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(e2eDir, '..');
-const serverMain = path.join(repoRoot, 'apps/server/dist/main.js');
 const workerMain = path.join(repoRoot, 'apps/worker/dist/main.js');
 const webDir = path.join(repoRoot, 'apps/web');
 const nextBin = path.join(webDir, 'node_modules/next/dist/bin/next');
-
-type Credentials = {
-  serverUrl: string;
-  workerToken: string;
-  portalToken: string;
-  cliToken: string;
-};
 
 function requireBuilt(file: string, build: string) {
   if (!existsSync(file))
@@ -26,75 +19,42 @@ function requireBuilt(file: string, build: string) {
 }
 
 /**
- * Starts the built stack on free ports: the server (in-memory PGlite, or TEST_DATABASE_URL, which
- * must be an empty database so that demo seeding writes the local credentials), one worker with the
- * worker token, and the portal with the portal token. Tests read the URLs from the environment.
- * Returns the teardown, which stops every process group and removes the temporary home.
+ * Starts the built stack on free ports: the server (PGlite in a temporary home, or a scratch
+ * database on the PostgreSQL of TEST_DATABASE_URL), one worker with the worker token, and the
+ * portal with the portal token. Tests read the URLs from the environment. Returns the teardown,
+ * which stops every process group and removes the temporary home and the scratch database.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  requireBuilt(serverMain, 'pnpm --filter @wattwise/server build');
   requireBuilt(workerMain, 'pnpm --filter @wattwise/worker build');
   requireBuilt(path.join(webDir, '.next/BUILD_ID'), 'pnpm --filter @wattwise/web build');
 
-  const home = mkdtempSync(path.join(tmpdir(), 'wattwise-e2e-'));
   const logDir = path.join(e2eDir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  const server = await startServerProcess({
+    postgresAdminUrl: process.env.TEST_DATABASE_URL,
+    logFile: path.join(logDir, 'server.log'),
+  });
   const started: Started[] = [];
   const teardown = async () => {
     await stopAll(started);
-    rmSync(home, { recursive: true, force: true });
+    await server.stop();
   };
 
   try {
     const baseEnv: NodeJS.ProcessEnv = {
       ...process.env,
-      WATTWISE_HOME: home,
+      WATTWISE_HOME: server.home,
       NEXT_TELEMETRY_DISABLED: '1',
     };
     delete baseEnv.WATTWISE_TOKEN;
     delete baseEnv.WATTWISE_SERVER_URL;
 
-    const server = startProcess('server', [serverMain], {
-      cwd: repoRoot,
-      logDir,
-      env: {
-        ...baseEnv,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'pglite:memory:',
-        WATTWISE_SEED_DEMO: '1',
-      },
-    });
-    started.push(server);
-    // The server writes the credentials, with the URL it listens on, once it is listening.
-    const credentialsPath = path.join(home, 'local-credentials.json');
-    const creds = await waitFor(
-      'the server to write local-credentials.json',
-      async () =>
-        existsSync(credentialsPath)
-          ? (JSON.parse(readFileSync(credentialsPath, 'utf8')) as Credentials)
-          : null,
-      { timeoutMs: 60_000, watched: server },
-    );
-    await waitFor(
-      '/healthz',
-      async () => ((await fetch(`${creds.serverUrl}/healthz`)).ok ? true : null),
-      {
-        timeoutMs: 30_000,
-        watched: server,
-      },
-    );
-
     started.push(
-      startProcess(
-        'worker',
-        [workerMain, '--server', creds.serverUrl, '--token', creds.workerToken],
-        {
-          cwd: repoRoot,
-          logDir,
-          env: baseEnv,
-        },
-      ),
+      startProcess('worker', [workerMain, '--server', server.url, '--token', server.workerToken], {
+        cwd: repoRoot,
+        logDir,
+        env: baseEnv,
+      }),
     );
 
     const webPort = await freePort();
@@ -102,21 +62,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const web = startProcess('web', [nextBin, 'start', '-p', String(webPort), '-H', '127.0.0.1'], {
       cwd: webDir,
       logDir,
-      env: { ...baseEnv, WATTWISE_SERVER_URL: creds.serverUrl, WATTWISE_TOKEN: creds.portalToken },
+      env: { ...baseEnv, WATTWISE_SERVER_URL: server.url, WATTWISE_TOKEN: server.portalToken },
     });
     started.push(web);
-    await waitFor(
-      'the portal to answer',
-      async () => ((await fetch(`${webUrl}/jobs`)).ok ? true : null),
-      {
-        timeoutMs: 60_000,
-        watched: web,
-      },
-    );
+    await waitFor('the portal to answer', async () => (await fetch(`${webUrl}/jobs`)).ok, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      watched: web,
+    });
 
     process.env.WATTWISE_E2E_WEB_URL = webUrl;
-    process.env.WATTWISE_E2E_SERVER_URL = creds.serverUrl;
-    process.env.WATTWISE_E2E_ADMIN_TOKEN = creds.cliToken;
+    process.env.WATTWISE_E2E_SERVER_URL = server.url;
+    process.env.WATTWISE_E2E_ADMIN_TOKEN = server.cliToken;
   } catch (error) {
     await teardown();
     throw error;

@@ -1,50 +1,61 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createTRPCClient, httpLink } from '@trpc/client';
-import type { AppRouter } from '@wattwise/api';
+import type { ApiClient, ServerProcess } from '@wattwise/server/testing';
+import { apiClient, startServerProcess, waitFor } from '@wattwise/server/testing';
 
-import { startProcess, stopAll, waitFor } from '../support/processes';
+import { startProcess } from '../support/processes';
 import type { Started } from '../support/processes';
 
-export { freePort, logTail, waitFor } from '../support/processes';
+export { logTail } from '../support/processes';
+export { waitFor } from '@wattwise/server/testing';
 
 const e2eDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(e2eDir, '..');
-export const serverMain = path.join(repoRoot, 'apps/server/dist/main.js');
 export const workerMain = path.join(repoRoot, 'apps/worker/dist/main.js');
 const logDir = path.join(e2eDir, 'logs');
 
-export type Api = ReturnType<typeof apiClient>;
-
-export function apiClient(url: string, token: string) {
-  return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${url}/trpc`, headers: { authorization: `Bearer ${token}` } })],
-  });
-}
-
-function requireBuilt(file: string, pkg: string) {
-  mkdirSync(logDir, { recursive: true });
-  if (!existsSync(file)) {
-    throw new Error(
-      `${path.relative(repoRoot, file)} is missing: run \`pnpm --filter ${pkg} build\` first`,
-    );
-  }
-}
-
-export type SystemServer = {
-  url: string;
-  home: string;
-  workerToken: string;
+export type SystemServer = ServerProcess & {
   /** An admin client (the CLI token of the local credentials). */
-  admin: Api;
-  process: Started;
+  admin: ApiClient;
   /** A team to submit to. */
   teamId: string;
 };
+
+/**
+ * Starts the built server (see `startServerProcess`) with its log in e2e/logs/<name>.log, on PGlite,
+ * or on a scratch database of its own on the PostgreSQL of TEST_DATABASE_URL when that is set.
+ */
+export async function startServer(opts: {
+  name: string;
+  leaseSeconds: number;
+  /** WATTWISE_HOME; a new temporary directory (removed on stop) when not given. */
+  home?: string;
+}): Promise<SystemServer> {
+  const server = await startServerProcess({
+    leaseSeconds: opts.leaseSeconds,
+    home: opts.home,
+    postgresAdminUrl: process.env.TEST_DATABASE_URL,
+    logFile: path.join(logDir, `${opts.name}.log`),
+  });
+  try {
+    const admin = apiClient(server.url, server.cliToken);
+    const team = (await admin.admin.teams.query()).find((t) => t.name === 'research');
+    if (!team) throw new Error('the server has no team "research" to submit jobs to');
+    return { ...server, admin, teamId: team.id };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+/** A temporary directory to serve as WATTWISE_HOME. */
+export function makeHome(): string {
+  return mkdtempSync(path.join(tmpdir(), 'wattwise-system-'));
+}
 
 /** A child's environment without the caller's Wattwise settings leaking in. */
 function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -52,83 +63,6 @@ function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   for (const k of ['WATTWISE_TOKEN', 'WATTWISE_SERVER_URL', 'DATABASE_URL', 'PORT'])
     if (!(k in extra)) delete env[k];
   return env;
-}
-
-/**
- * Starts the built server on a port the OS picks (PORT=0; the URL comes back in
- * local-credentials.json), with PGlite in a temporary directory, or TEST_DATABASE_URL when set
- * (shared: tests then look only at their own jobs), demo data and a short lease.
- */
-export async function startServer(opts: {
-  name: string;
-  leaseSeconds: number;
-  /** WATTWISE_HOME; a new temporary directory when not given. */
-  home?: string;
-}): Promise<SystemServer> {
-  requireBuilt(serverMain, '@wattwise/server');
-  const home = opts.home ?? makeHome();
-  const server = startProcess(opts.name, [serverMain], {
-    cwd: home,
-    logDir,
-    env: cleanEnv({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: process.env.TEST_DATABASE_URL ?? `pglite:${path.join(home, 'data')}`,
-      WATTWISE_HOME: home,
-      WATTWISE_SEED_DEMO: '1',
-      LEASE_SECONDS: String(opts.leaseSeconds),
-    }),
-  });
-  try {
-    const credentialsPath = path.join(home, 'local-credentials.json');
-    const creds = await waitFor(
-      'the server to write local-credentials.json',
-      async () =>
-        existsSync(credentialsPath)
-          ? (JSON.parse(readFileSync(credentialsPath, 'utf8')) as {
-              serverUrl: string;
-              workerToken: string;
-              cliToken: string;
-            })
-          : null,
-      { timeoutMs: 60_000, watched: server },
-    );
-    const admin = apiClient(creds.serverUrl, creds.cliToken);
-    await waitFor(
-      'the server to be healthy',
-      async () => ((await admin.health.check.query()).ok ? true : null),
-      {
-        timeoutMs: 30_000,
-        watched: server,
-      },
-    );
-    const teams = await admin.admin.teams.query();
-    const team = teams.find((t) => t.name === 'research') ?? teams[0];
-    if (!team) throw new Error('the server has no team to submit jobs to');
-    return {
-      url: creds.serverUrl,
-      home,
-      workerToken: creds.workerToken,
-      admin,
-      process: server,
-      teamId: team.id,
-    };
-  } catch (err) {
-    await stopAll([server]);
-    rmSync(home, { recursive: true, force: true });
-    throw err;
-  }
-}
-
-export async function stopServer(server: SystemServer | undefined): Promise<void> {
-  if (!server) return;
-  await stopAll([server.process]);
-  rmSync(server.home, { recursive: true, force: true });
-}
-
-/** A temporary directory to serve as WATTWISE_HOME. */
-export function makeHome(): string {
-  return mkdtempSync(path.join(tmpdir(), 'wattwise-system-'));
 }
 
 /** Starts the built worker against `server`, its log in e2e/logs/<name>.log. */
@@ -144,7 +78,12 @@ export function startWorker(server: SystemServer, name: string, args: string[] =
 
 /** Starts the built worker with only WATTWISE_HOME to go on (plus `args`), as `pnpm start` does. */
 export function startBareWorker(home: string, name: string, args: string[] = []): Started {
-  requireBuilt(workerMain, '@wattwise/worker');
+  if (!existsSync(workerMain)) {
+    throw new Error(
+      `${path.relative(repoRoot, workerMain)} is missing: run \`pnpm --filter @wattwise/worker build\` first`,
+    );
+  }
+  mkdirSync(logDir, { recursive: true });
   return startProcess(name, [workerMain, '--poll-seconds', '0.2', ...args], {
     cwd: home,
     logDir,
@@ -162,7 +101,7 @@ export function exitOf(
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-/** Submits a command job at top priority (so that on a shared database ours run first). */
+/** Submits a command job to the server's team. */
 export async function submitCommand(
   server: SystemServer,
   name: string,
@@ -173,7 +112,6 @@ export async function submitCommand(
     kind: 'command',
     payload: { argv },
     teamId: server.teamId,
-    priority: 100,
   });
   return job.id;
 }
@@ -196,7 +134,7 @@ export function waitForState(
       const job = await getJob(server, id);
       return states.includes(job.state) ? job : null;
     },
-    { timeoutMs, watched },
+    { timeoutMs, intervalMs: 200, watched },
   );
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,6 @@ import {
   startBareWorker,
   startServer,
   startWorker,
-  stopServer,
   submitCommand,
   waitFor,
   waitForState,
@@ -26,7 +25,6 @@ const LEASE_SECONDS = 2;
 describe('workers and leases, with real server and worker processes', () => {
   let server: SystemServer;
   let workers: Started[] = [];
-  const jobIds: string[] = [];
 
   beforeAll(async () => {
     server = await startServer({ name: 'system-server', leaseSeconds: LEASE_SECONDS });
@@ -36,9 +34,7 @@ describe('workers and leases, with real server and worker processes', () => {
     workers = [];
   });
   afterAll(async () => {
-    // Leave nothing queued behind on a shared database.
-    for (const id of jobIds) await server?.admin.jobs.cancel.mutate({ id }).catch(() => {});
-    await stopServer(server);
+    await server?.stop();
   });
 
   function worker(name: string, args: string[] = []): Started {
@@ -47,11 +43,7 @@ describe('workers and leases, with real server and worker processes', () => {
     return w;
   }
 
-  async function submit(name: string, argv: string[]) {
-    const id = await submitCommand(server, name, argv);
-    jobIds.push(id);
-    return id;
-  }
+  const submit = (name: string, argv: string[]) => submitCommand(server, name, argv);
 
   /** A job script that records its shell's pid in a file, so a test can tell whether it still runs. */
   const pidFile = (tag: string) => path.join(server.home, `${tag}.pids`);
@@ -174,14 +166,18 @@ describe('workers and leases, with real server and worker processes', () => {
 
 describe('a worker started beside the server, as `pnpm start` does', () => {
   const started: Started[] = [];
+  let home: string;
   let server: SystemServer | undefined;
+  beforeAll(() => {
+    home = makeHome();
+  });
   afterAll(async () => {
     await stopAll(started, 2_000);
-    await stopServer(server);
+    await server?.stop();
+    rmSync(home, { recursive: true, force: true });
   });
 
   it('with no flags, waits for local-credentials.json and the server, then runs jobs', async () => {
-    const home = makeHome();
     const w = startBareWorker(home, 'system-worker-bare');
     started.push(w);
     await waitFor(

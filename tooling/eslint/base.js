@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/env.ts', '**/*.config.*', '**/test/**', '**/*.test.ts', '**/tests/**', '**/system/**'],
+    files: ['**/env.ts', '**/*.config.*', '**/test/**', '**/testing/**', '**/*.test.ts', '**/tests/**', '**/system/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

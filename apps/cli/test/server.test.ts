@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 
+import type { ApiClient, ServerProcess } from '@wattwise/server/testing';
+import { apiClient, startServerProcess } from '@wattwise/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { DoctorReport } from '../src/commands/doctor';
-import type { TestServer } from './server';
-import { runCli, startServer } from './server';
+import { runCli } from './run-cli';
 
 /** A port on which nothing listens. */
 function closedPort(): Promise<number> {
@@ -17,12 +18,14 @@ function closedPort(): Promise<number> {
 }
 
 describe('against a real server', () => {
-  let server: TestServer;
+  let server: ServerProcess;
+  let admin: ApiClient;
   /** The CLI as `pnpm wattwise` runs it beside a local server: everything from local-credentials.json. */
   let local: { WATTWISE_HOME: string };
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServerProcess();
+    admin = apiClient(server.url, server.cliToken);
     local = { WATTWISE_HOME: server.home };
   });
   afterAll(async () => {
@@ -114,7 +117,7 @@ describe('against a real server', () => {
         maxAttempts: 2,
         payload: { argv: ['sh', '-c', 'echo "$0 $1"', 'a', '-b'], timeoutSeconds: 30 },
       });
-      const teams = await server.admin.admin.teams.query();
+      const teams = await admin.admin.teams.query();
       expect(teams.find((t) => t.id === job.teamId)?.name).toBe('research');
 
       const list = await runCli(['jobs', 'list', '--state', 'queued', '--json'], { env: local });
@@ -135,7 +138,7 @@ describe('against a real server', () => {
     });
 
     it('takes the server and token from flags too, and a team by id', async () => {
-      const teams = await server.admin.admin.teams.query();
+      const teams = await admin.admin.teams.query();
       const inference = teams.find((t) => t.name === 'inference')!;
       const run = await runCli([
         'jobs',
@@ -143,7 +146,7 @@ describe('against a real server', () => {
         '--server',
         server.url,
         '--token',
-        server.adminToken,
+        server.cliToken,
         '--name',
         'by id',
         '--team',

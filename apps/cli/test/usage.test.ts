@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { runCli } from './server';
+import { runCli } from './run-cli';
 
 describe('bad usage', () => {
   // No server is needed: every one of these is refused before anything is sent.

@@ -1,20 +1,22 @@
+import type { ApiClient, ServerProcess } from '@wattwise/server/testing';
+import { apiClient, startServerProcess, waitFor } from '@wattwise/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { classifyFailure, createApi } from '../src/client';
 import { Worker, WorkerRefusedError } from '../src/worker';
-import type { TestServer } from './server';
-import { startServer, waitFor } from './server';
 
 const machine = { hostname: 'test-host', cpus: 2, memoryMb: 1024, gpus: [] };
 
 describe('worker against a real server', () => {
-  let server: TestServer;
+  let server: ServerProcess;
+  let admin: ApiClient;
   let teamId: string;
   const logs: string[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ leaseSeconds: 3 });
-    const teams = await server.admin.admin.teams.query();
+    server = await startServerProcess({ leaseSeconds: 3 });
+    admin = apiClient(server.url, server.cliToken);
+    const teams = await admin.admin.teams.query();
     teamId = teams.find((t) => t.name === 'research')!.id;
   });
   afterAll(async () => {
@@ -40,7 +42,7 @@ describe('worker against a real server', () => {
     argv: string[],
     extra: { timeoutSeconds?: number; env?: Record<string, string> } = {},
   ) {
-    const job = await server.admin.jobs.submit.mutate({
+    const job = await admin.jobs.submit.mutate({
       name: argv.join(' ').slice(0, 100),
       kind: 'command',
       payload: { argv, ...extra },
@@ -51,7 +53,7 @@ describe('worker against a real server', () => {
 
   const finished = (id: string) =>
     waitFor(`job ${id} to finish`, async () => {
-      const job = await server.admin.jobs.get.query({ id });
+      const job = await admin.jobs.get.query({ id });
       return ['succeeded', 'failed', 'cancelled'].includes(job.state) ? job : null;
     });
 
@@ -98,9 +100,9 @@ describe('worker against a real server', () => {
     try {
       await waitFor(
         'the job to run',
-        async () => (await server.admin.jobs.get.query({ id })).state === 'running',
+        async () => (await admin.jobs.get.query({ id })).state === 'running',
       );
-      await server.admin.jobs.cancel.mutate({ id });
+      await admin.jobs.cancel.mutate({ id });
       const job = await finished(id);
       expect(job.state).toBe('cancelled');
       expect(job.attemptList.map((a) => a.state)).toEqual(['cancelled']);
@@ -115,11 +117,11 @@ describe('worker against a real server', () => {
     const { worker, done } = startWorker({ drainMs: 10_000 });
     await waitFor(
       'the job to run',
-      async () => (await server.admin.jobs.get.query({ id })).state === 'running',
+      async () => (await admin.jobs.get.query({ id })).state === 'running',
     );
     worker.shutdown();
     await done;
-    const job = await server.admin.jobs.get.query({ id });
+    const job = await admin.jobs.get.query({ id });
     expect(job).toMatchObject({
       state: 'succeeded',
       attempts: 1,
@@ -132,22 +134,22 @@ describe('worker against a real server', () => {
     const { worker, done } = startWorker({ drainMs: 300 });
     await waitFor(
       'the job to run',
-      async () => (await server.admin.jobs.get.query({ id })).state === 'running',
+      async () => (await admin.jobs.get.query({ id })).state === 'running',
     );
     const started = Date.now();
     worker.shutdown();
     await done;
     expect(Date.now() - started).toBeLessThan(5_000);
-    const job = await server.admin.jobs.get.query({ id });
+    const job = await admin.jobs.get.query({ id });
     expect(job.state).toBe('queued');
     expect(job.attemptList.map((a) => a.state)).toEqual(['released']);
     expect(job.failures).toBe(0);
-    await server.admin.jobs.cancel.mutate({ id });
+    await admin.jobs.cancel.mutate({ id });
   });
 
   it('is refused for good with a token that is not a worker token', async () => {
     const worker = new Worker({
-      api: createApi(server.url, server.adminToken),
+      api: createApi(server.url, server.cliToken),
       machine,
       version: 'test',
       pollMs: 100,
