@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import pkg from '../package.json' with { type: 'json' };
 import { formatDoctor, runDoctor } from './commands/doctor';
 import { formatJobTable, JOB_STATES, listJobs, submitJob } from './commands/jobs';
+import { registerNnCommand } from './commands/nn';
 import type { ConnectionOptions } from './connection';
 import { createApi, describeCallError, serverUrl, token } from './connection';
 import { CliError } from './errors';
@@ -162,6 +163,7 @@ export function buildProgram(): Command {
     },
   );
 
+  registerNnCommand(program);
   return program;
 }
 

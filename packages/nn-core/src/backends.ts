@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 import * as tf from '@tensorflow/tfjs';
 
+import { fastWasmMatMulEnabled, setFastWasmMatMul } from './kernels/wasm-matmul';
+
 /** The TensorFlow.js backends nn-core can run on, best first. */
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
@@ -22,11 +24,15 @@ export type BackendReport = {
   /** The backend now active in TensorFlow.js: the first in {@link BACKEND_ORDER} that loaded. */
   chosen: BackendName | null;
   backends: BackendStatus[];
+  /** Whether wasm runs our BatchMatMul (transpose, then the plain product) rather than the stock one. */
+  fastWasmMatMul: boolean;
 };
 
 export type BackendReportOptions = {
   /** Directory holding `tfjs-backend-wasm*.wasm`; default: beside a bundled app, else the package's dist. */
   wasmDir?: string;
+  /** Replace the wasm backend's slow transposed BatchMatMul (default true); see kernels/wasm-matmul. */
+  fastWasmMatMul?: boolean;
 };
 
 const MODULES: Record<BackendName, string> = {
@@ -98,7 +104,11 @@ function wasmCandidates(given?: string): string[] {
 async function activate(name: BackendName): Promise<string | null> {
   const { value: ok, warnings } = await capturingWarnings(async () => {
     const set = await tf.setBackend(TF_ID[name]);
-    if (set) await tf.ready();
+    if (set) {
+      await tf.ready();
+      // The first tensor on a backend can print a banner (the cpu one does in Node): let it happen here.
+      tf.scalar(0).dispose();
+    }
     return set;
   });
   if (ok) return null;
@@ -130,6 +140,7 @@ async function probe(
       try {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         wasm.setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
+        setFastWasmMatMul(opts.fastWasmMatMul ?? true);
       } catch (err) {
         return describe(err);
       }
@@ -160,5 +171,5 @@ export async function backendReport(opts: BackendReportOptions = {}): Promise<Ba
   }
   const chosen = backends.find((b) => b.loaded)?.name ?? null;
   if (chosen) await activate(chosen);
-  return { chosen, backends };
+  return { chosen, backends, fastWasmMatMul: fastWasmMatMulEnabled() };
 }

@@ -1,6 +1,24 @@
 import { z } from 'zod';
 
 export const activations = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
+export type Activation = (typeof activations)[number];
+
+export const initializers = [
+  'glorotUniform',
+  'glorotNormal',
+  'heUniform',
+  'heNormal',
+  'zeros',
+] as const;
+
+/** How a layer's weight matrix starts; biases always start at zero. */
+export const initializerSpec = z.strictObject({
+  name: z.enum(initializers),
+  /** Fixes the random draw; without it the network's seed plus the layer's index is used. */
+  seed: z.number().int().nonnegative().optional(),
+});
+
+export type InitializerSpec = z.infer<typeof initializerSpec>;
 
 /** A fully connected layer: `units` outputs, each a weighted sum of every input plus an optional bias. */
 export const denseLayerSpec = z.strictObject({
@@ -8,6 +26,8 @@ export const denseLayerSpec = z.strictObject({
   units: z.number().int().positive(),
   activation: z.enum(activations).default('linear'),
   useBias: z.boolean().default(true),
+  /** Default: Glorot uniform, seeded from the network. */
+  initializer: initializerSpec.optional(),
 });
 
 export type DenseLayerSpec = z.infer<typeof denseLayerSpec>;
