@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import pkg from '../package.json' with { type: 'json' };
 import { formatDoctor, runDoctor } from './commands/doctor';
 import { formatJobTable, JOB_STATES, listJobs, submitJob } from './commands/jobs';
+import { registerEstimateCommand } from './commands/estimate';
 import { registerNnCommand } from './commands/nn';
 import type { ConnectionOptions } from './connection';
 import { createApi, describeCallError, serverUrl, token } from './connection';
@@ -63,7 +64,7 @@ async function call<T>(url: string, fn: () => Promise<T>): Promise<T> {
 export function buildProgram(): Command {
   const program = new Command()
     .name('wattwise')
-    .description('Wattwise from the command line: check this machine, submit and list jobs.')
+    .description('Wattwise from the command line: check this machine, run jobs, estimate costs, inspect networks.')
     .version(pkg.version)
     // Bad usage is exit 2 with one line on stderr; commander's own messages are folded onto one line.
     .exitOverride()
@@ -163,6 +164,7 @@ export function buildProgram(): Command {
     },
   );
 
+  registerEstimateCommand(program);
   registerNnCommand(program);
   return program;
 }

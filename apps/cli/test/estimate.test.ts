@@ -1,28 +1,8 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
 import { describe, expect, it } from 'vitest';
 
-const entry = fileURLToPath(new URL('./estimate-entry.ts', import.meta.url));
+import { runCli } from './run-cli';
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', entry, 'estimate', 'training', ...args],
-      {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runCli(['estimate', 'training', ...args]);
 
 // Patterson et al. 2021, Table 4, GPT-3: 10,000 V100 × 14.8 days × 330 W × PUE 1.1 ≈ 1,287 MWh;
 // × 0.429 kgCO2e/kWh ≈ 552 tCO2e.
