@@ -5,6 +5,7 @@ import { formatDoctor, runDoctor } from './commands/doctor';
 import { formatJobTable, JOB_STATES, listJobs, submitJob } from './commands/jobs';
 import { registerEstimateCommand } from './commands/estimate';
 import { registerNnCommand } from './commands/nn';
+import { registerSimulateCommand } from './commands/simulate';
 import type { ConnectionOptions } from './connection';
 import { createApi, describeCallError, serverUrl, token } from './connection';
 import { CliError } from './errors';
@@ -64,7 +65,7 @@ async function call<T>(url: string, fn: () => Promise<T>): Promise<T> {
 export function buildProgram(): Command {
   const program = new Command()
     .name('wattwise')
-    .description('Wattwise from the command line: check this machine, run jobs, estimate costs, inspect networks.')
+    .description('Wattwise from the command line: check this machine, run jobs, estimate costs, simulate schedules, inspect networks.')
     .version(pkg.version)
     // Bad usage is exit 2 with one line on stderr; commander's own messages are folded onto one line.
     .exitOverride()
@@ -166,6 +167,7 @@ export function buildProgram(): Command {
 
   registerEstimateCommand(program);
   registerNnCommand(program);
+  registerSimulateCommand(program);
   return program;
 }
 
