@@ -1,13 +1,14 @@
 /**
  * Allocate 1 M usage records over 30 days with hourly prices into team × day, beside the floor: a bare
  * loop that only sums the same records' energy. Both run in the same process, interleaved, and the
- * median of several runs is reported. Run with `pnpm --filter @wattwise/cost-model bench`.
+ * median of several runs is reported; a third loop that only reads the columns the allocation reads
+ * is printed for reference. Run with `pnpm --filter @wattwise/cost-model bench`.
  */
 import { loadavg } from 'node:os';
 
 import { allocate, type AllocationInput } from '../src/allocate';
 import { MS_PER_HOUR } from '../src/series';
-import { createUsageColumns } from '../src/usage';
+import { createUsageColumns, type UsageColumns } from '../src/usage';
 
 const RECORDS = 1_000_000;
 const DAYS = 30;
@@ -81,6 +82,22 @@ function floor(): number {
   return sum;
 }
 
+/**
+ * Not a target, a reference: a function that is handed the columns, as `allocate` is, and only reads
+ * the seven of them that the allocation reads for each record (start, end, kWh, requested, used,
+ * team, metered). It shows how much of the gap to the floor is loading the records at all.
+ */
+function columns(u: UsageColumns): number {
+  const { startMs, endMs, energyKWh, gpusRequested, gpusUsed, team, energyMeasured } = u;
+  let x = 0;
+  let y = 0;
+  for (let i = 0; i < u.length; i++) {
+    x += startMs[i]! + endMs[i]! + energyKWh[i]! + gpusRequested[i]!;
+    y += gpusUsed[i]! + team[i]! + energyMeasured[i]!;
+  }
+  return x + y;
+}
+
 const time = (f: () => unknown): { ms: number; out: unknown } => {
   const t = process.hrtime.bigint();
   const out = f();
@@ -88,24 +105,30 @@ const time = (f: () => unknown): { ms: number; out: unknown } => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-// Warm both up so the JIT has compiled them before anything is timed.
+// Warm all three up so the JIT has compiled them before anything is timed.
 for (let i = 0; i < 3; i++) {
   floor();
+  columns(usage);
   allocate(input);
 }
-// Each run times the floor and the allocation back to back, so a burst of load from elsewhere on
-// the machine lands on both; the ratio is taken per run, then the median.
+// Each run times the floor, the column reads and the allocation back to back, so a burst of load
+// from elsewhere on the machine lands on all of them; ratios are taken per run, then the median.
 const floorMs: number[] = [];
+const columnsMs: number[] = [];
 const allocMs: number[] = [];
 const ratios: number[] = [];
+const columnRatios: number[] = [];
 let check = 0;
 for (let r = 0; r < RUNS; r++) {
   const f = time(floor);
+  const c = time(() => columns(usage));
   const a = time(() => allocate(input));
   floorMs.push(f.ms);
+  columnsMs.push(c.ms);
   allocMs.push(a.ms);
   ratios.push(a.ms / f.ms);
-  check += (f.out as number) > 0 ? 1 : 0;
+  columnRatios.push(c.ms / f.ms);
+  check += (f.out as number) > 0 && Number.isFinite(c.out) ? 1 : 0;
 }
 
 const perSec = (ms: number) => RECORDS / (ms / 1000);
@@ -124,6 +147,10 @@ console.log(
   `  allocate (team × day): ${am.toFixed(2).padStart(8)} ms  ${fmt(perSec(am)).padStart(9)} records/s   (runs ${range(allocMs)})`,
 );
 console.log(`  allocate / floor:      ${ratio.toFixed(2)}× (median of per-run ratios)`);
+const cm = median(columnsMs);
+console.log(
+  `  reference, read the 7 columns only: ${cm.toFixed(2)} ms, ${median(columnRatios).toFixed(2)}× the floor (runs ${range(columnsMs)})`,
+);
 console.log(
   `  load average while running: ${loadavg()
     .map((x) => x.toFixed(2))

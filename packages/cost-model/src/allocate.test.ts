@@ -172,6 +172,33 @@ describe('allocate — hand-worked cases', () => {
     expect(r.records).toEqual({ used: 2, outsidePeriod: 1 });
   });
 
+  it('splits a record at every bucket edge it crosses and clips it at the period end', () => {
+    // Buckets of 20 h: [0, 20), [20, 40), [40, 48). One GPU, 1 kWh an hour from hour 10 to hour 58:
+    // 38 h fall inside. A kWh costs 0.15 before hour 24 and 0.30 after.
+    const r = allocate({
+      ...base('none', 'even'),
+      bucketHours: 20,
+      usage: usageColumns([
+        rec('a', 10, 58, 1, 1, 48),
+        rec('b', 1.5, 2.5, 1, 1, 1),
+        rec('b', 27.25, 27.75, 2, 2, 2),
+      ]),
+    });
+    const at = (owner: number, bucket: number) => owner * 3 + bucket;
+    expect(r.buckets.map((x) => (x.endMs - x.startMs) / H)).toEqual([20, 20, 8]);
+    expect(r.quantities.gpuHours[at(0, 0)]).toBeCloseTo(10, 12);
+    expect(r.quantities.gpuHours[at(0, 1)]).toBeCloseTo(20, 12);
+    expect(r.quantities.gpuHours[at(0, 2)]).toBeCloseTo(8, 12);
+    expect(r.quantities.energyKWh[at(0, 1)]).toBeCloseTo(20, 12);
+    expect(r.cells.energy[at(0, 0)]).toBeCloseTo(1.5, 12);
+    expect(r.cells.energy[at(0, 1)]).toBeCloseTo(4 * 0.15 + 16 * 0.3, 12);
+    expect(r.cells.energy[at(0, 2)]).toBeCloseTo(2.4, 12);
+    expect(r.cells.energy[at(1, 0)]).toBeCloseTo(0.15, 12);
+    expect(r.cells.energy[at(1, 1)]).toBeCloseTo(0.6, 12);
+    expect(r.quantities.gpuHours[at(1, 1)]).toBeCloseTo(1, 12);
+    expect(r.records).toEqual({ used: 3, outsidePeriod: 0 });
+  });
+
   it('names the record and field that is wrong', () => {
     const bad = (x: Partial<UsageRecord>) =>
       allocate({

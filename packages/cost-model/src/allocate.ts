@@ -279,15 +279,17 @@ export function allocate(input: AllocationInput): Allocation {
   };
 }
 
+/** Records per call of `accumulateChunk`. */
+const CHUNK = 4096;
+
 /**
- * The hot loop. Kept apart from `allocate` and kept small so the JIT compiles it whole: with more
- * live values V8 boxed doubles here and ran several times slower. So the loop itself takes only the
- * common case — a valid record wholly inside the period and inside one bucket — and hands every other
- * record (bad values, clipped, spanning buckets, instants) to `accumulateOther` while its columns are
- * still in cache. Returns how many records fell outside the period.
+ * Adds every record's GPU-hours, energy cost and kWh into `acc` and returns how many records fell
+ * outside the period. Cells hold four numbers side by side, so one record touches one cache line:
+ * GPU-hours, energy cost, metered kWh, modelled kWh.
  *
- * Cells hold four numbers side by side, so one record touches one cache line: GPU-hours, energy cost,
- * metered kWh, modelled kWh.
+ * The records go through `accumulateChunk` a few thousand at a time, so the few it leaves to
+ * `accumulateOther` (bad values, to be named; instants; anything its quick checks do not pass) are
+ * handled while that chunk's columns are still in cache, in record order, with a small buffer.
  */
 function accumulate(
   u: UsageColumns,
@@ -301,62 +303,180 @@ function accumulate(
   pw: Float64Array,
   acc: Float64Array,
 ): number {
+  const n = u.length;
   const p1 = p0 + hours * MS_PER_HOUR;
+  const ctx: OtherContext = { u, ownerCol, no, groupBy, p0, p1, bucketHours, nb, pw, acc };
+  const pending = new Int32Array(Math.min(n, CHUNK));
+  // [records left for accumulateOther in this chunk, records outside the period so far]
+  const tally = new Int32Array(2);
+  let outside = 0;
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    accumulateChunk(
+      u.startMs,
+      u.endMs,
+      u.energyKWh,
+      ownerCol,
+      u.energyMeasured,
+      u.gpusRequested,
+      u.gpusUsed,
+      i0,
+      Math.min(n, i0 + CHUNK),
+      p0,
+      p1,
+      hours,
+      bucketHours,
+      nb,
+      no,
+      pw,
+      acc,
+      pending,
+      tally,
+    );
+    for (let j = 0, np = tally[0]!; j < np; j++) outside += accumulateOther(ctx, pending[j]!);
+  }
+  return outside + tally[1]!;
+}
+
+/**
+ * The hot loop, for records i0 ≤ i < i1. A record's energy is spread evenly over [start, end), so its
+ * cost is rate × (F(b) − F(a)) with F the running integral of price × PUE in `pw`: two lookups
+ * whatever its length. A record that stays inside one bucket and inside the period (most of them)
+ * adds three numbers to one cell; one that crosses bucket edges or the period's edges is clipped and
+ * split at the edges here too, since edges are whole hours and F there is a single lookup. A sliver
+ * of TINY hours or less at an edge is not a stay in that bucket, as in `accumulateOther`.
+ *
+ * Anything else — a value these checks do not pass, an instant — goes to `pending` (count in
+ * `tally[0]`) for `accumulateOther`; sending a record there is always correct, only slower.
+ * Records wholly outside the period are counted in `tally[1]`.
+ */
+function accumulateChunk(
+  starts: Float64Array,
+  ends: Float64Array,
+  kwh: Float64Array,
+  owners: Int32Array,
+  measured: Uint8Array,
+  req: Float64Array,
+  used: Float64Array,
+  i0: number,
+  i1: number,
+  p0In: number,
+  p1In: number,
+  hoursIn: number,
+  bucketHoursIn: number,
+  nbIn: number,
+  noIn: number,
+  pw: Float64Array,
+  acc: Float64Array,
+  pending: Int32Array,
+  tally: Int32Array,
+): void {
+  // Numbers made once here: V8 can otherwise re-check a parameter's type on every record.
+  const p0 = +p0In;
+  const p1 = +p1In;
+  const hours = +hoursIn;
+  const bucketHours = bucketHoursIn | 0;
+  const nb = nbIn | 0;
+  const no = noIn | 0;
   // Reciprocals, not division: a division costs more than the floor loop's whole work per record.
-  // A last-bit error at a bucket edge makes the two bucket indices differ, which sends the record
-  // down the careful path.
+  // A last-bit error at a bucket edge at worst moves a sliver of 1e-13 h across the edge.
   const invH = 1 / MS_PER_HOUR;
   const invB = 1 / bucketHours;
-  const {
-    startMs: starts,
-    endMs: ends,
-    gpusRequested: req,
-    gpusUsed: used,
-    energyKWh: kwh,
-    energyMeasured: measured,
-  } = u;
-  const n = u.length;
-  // One object for the careful path: passing p0 and p1 as arguments would box two doubles per call.
-  const ctx: OtherContext = { u, ownerCol, no, groupBy, p0, p1, bucketHours, nb, pw, acc };
+  const tiny = TINY;
+  const end = i1 | 0;
+  let np = 0;
   let outside = 0;
-  for (let i = 0; i < n; i++) {
-    const s0 = starts[i]!;
-    const e0 = ends[i]!;
+  for (let i = i0 | 0; i < end; i = (i + 1) | 0) {
+    const s = starts[i]!;
+    const e = ends[i]!;
     const k0 = kwh[i]!;
-    const o = ownerCol[i]!;
+    const o = owners[i]!;
     const m = measured[i]!;
-    const a = (s0 - p0) * invH;
-    const b = (e0 - p0) * invH;
-    const ka = (a * invB) | 0;
-    // Written so NaN fails it too.
-    if (!(
-      ka === ((b * invB) | 0) &&
-      s0 >= p0 &&
-      e0 <= p1 &&
-      e0 > s0 &&
-      k0 >= 0 &&
-      k0 < Infinity &&
-      o >= 0 &&
-      o < no &&
-      m <= 1
-    )) {
-      outside += accumulateOther(ctx, i);
-      continue;
-    }
     const r = req[i]!;
     const g = used[i]!;
-    if (!(r >= 0 && g >= 0 && r < Infinity && g < Infinity)) throw badRecord(u, i, groupBy);
+    const a = (s - p0) * invH;
+    const b = (e - p0) * invH;
+    const gpus = r > g ? r : g;
     const dh = b - a;
-    const ha = a | 0;
-    const hb = b | 0;
-    const cost =
-      pw[2 * hb]! + (b - hb) * pw[2 * hb + 1]! - pw[2 * ha]! - (a - ha) * pw[2 * ha + 1]!;
-    const c = (o * nb + ka) * 4;
-    acc[c]! += (r > g ? r : g) * dh;
-    acc[c + 1]! += (k0 / dh) * cost;
-    acc[c + 3 - m]! += k0;
+    // Inside the period and inside one bucket, with values that need no second look (written so
+    // that NaN fails; the sum is finite only when all three are, as they are ≥ 0).
+    if (a >= 0 && b <= hours && b > a) {
+      const k = (a * invB) | 0;
+      if (
+        k === ((b * invB) | 0) &&
+        o >= 0 &&
+        o < no &&
+        m <= 1 &&
+        k0 >= 0 &&
+        r >= 0 &&
+        g >= 0 &&
+        k0 + r + g < Infinity
+      ) {
+        const h0 = a | 0;
+        const h1 = b | 0;
+        // F(b) − F(a) with the whole hours apart first, so that the running sum does not swamp a
+        // record shorter than its rounding.
+        const cost =
+          pw[2 * h1]! - pw[2 * h0]! + ((b - h1) * pw[2 * h1 + 1]! - (a - h0) * pw[2 * h0 + 1]!);
+        const c = (o * nb + k) * 4;
+        acc[c]! += gpus * dh;
+        acc[c + 1]! += (k0 / dh) * cost;
+        acc[c + 3 - m]! += k0;
+        continue;
+      }
+    }
+    if (!(
+      b > a &&
+      dh < Infinity &&
+      o >= 0 &&
+      o < no &&
+      m <= 1 &&
+      k0 >= 0 &&
+      r >= 0 &&
+      g >= 0 &&
+      k0 + r + g < Infinity
+    )) {
+      pending[np++] = i;
+      continue;
+    }
+    // Outside the period: compared in ms, exactly (an hour offset can be off in its last bit).
+    if (!(e > p0 && s < p1)) {
+      outside++;
+      continue;
+    }
+    // Clipped to the period and split at bucket edges.
+    const x0 = a > 0 ? a : 0;
+    const x1 = b < hours ? b : hours;
+    const h0 = x0 | 0;
+    const h1 = x1 | 0;
+    const perHour = k0 / dh;
+    const slot = 3 - m;
+    const kLast = (x1 * invB) | 0;
+    const last = kLast < nb ? kLast : nb - 1;
+    let k = (x0 * invB) | 0;
+    let c = (o * nb + k) * 4;
+    let y0 = x0;
+    let f0 = pw[2 * h0]! + (x0 - h0) * pw[2 * h0 + 1]!;
+    const fEnd = pw[2 * h1]! + (x1 - h1) * pw[2 * h1 + 1]!;
+    for (; k <= last; k++, c += 4) {
+      let y1 = x1;
+      let f1 = fEnd;
+      if (k < last) {
+        const edge = (k + 1) * bucketHours;
+        y1 = edge;
+        f1 = pw[2 * edge]!;
+      }
+      const d = y1 - y0;
+      if (d > tiny) {
+        acc[c]! += gpus * d;
+        acc[c + 1]! += perHour * (f1 - f0);
+        acc[c + slot]! += perHour * d;
+      }
+      y0 = y1;
+      f0 = f1;
+    }
   }
-  return outside;
+  tally[0] = np;
+  tally[1] = tally[1]! + outside;
 }
 
 /** Hours; far above the rounding error of a product, far below any real usage. */
