@@ -2,23 +2,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { moduleGraph } from '@wattwise/vitest-config/module-graph';
 import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Every module the main entry pulls in, followed through relative imports. */
-function graph(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/^(?:import|export)[^'"]*from '(\.[^']+)'/gm))
-    graph(join(dirname(file), `${m[1]}.ts`), seen);
-  return seen;
-}
-
 describe('the main entry', () => {
   it('runs in a browser: no Node built-ins, no environment, no clock of its own', () => {
-    const files = [...graph(join(here, 'index.ts'))];
+    const files = moduleGraph(join(here, 'index.ts'));
     expect(files.some((f) => f.endsWith('node.ts'))).toBe(false);
     for (const f of files) {
       const text = readFileSync(f, 'utf8');

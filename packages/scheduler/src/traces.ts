@@ -50,6 +50,15 @@ class Row {
     throw new TraceError(this.file, this.line, field, value, expectation);
   }
 
+  /** A non-empty name not seen on an earlier line (recorded in `seen`). */
+  uniqueName(col: number, seen: Set<string>): string {
+    const name = this.text(col);
+    if (name === '') this.fail(col, name, 'must not be empty');
+    if (seen.has(name)) this.fail(col, name, 'must be unique: it appears on an earlier line');
+    seen.add(name);
+    return name;
+  }
+
   /** A whole number in [min, max]; `empty` when the field is blank (undefined: blank is an error). */
   int(col: number, min = 0, max = 2 ** 31 - 1, empty?: number): number {
     const s = this.text(col);
@@ -110,10 +119,7 @@ export function parseAlibaba2023Pods(text: string, file: string): TraceImport {
   let pending = 0;
   for (let r = 0; r < n; r++) {
     row.r = r;
-    const name = row.text(cName);
-    if (name === '') row.fail(cName, name, 'must not be empty');
-    if (names.has(name)) row.fail(cName, name, 'must be unique: it appears on an earlier line');
-    names.add(name);
+    const name = row.uniqueName(cName, names);
     const gpus = row.int(cGpu, 0, 31);
     const milli = row.int(cMilli, 0, 1000);
     if (gpus === 0 && milli !== 0) row.fail(cMilli, milli, 'must be 0 when num_gpu is 0');
@@ -258,10 +264,7 @@ export function parseAlibaba2025(text: string, file: string): TraceImport {
   let never = 0;
   for (let r = 0; r < n; r++) {
     row.r = r;
-    const name = row.text(cName);
-    if (name === '') row.fail(cName, name, 'must not be empty');
-    if (names.has(name)) row.fail(cName, name, 'must be unique: it appears on an earlier line');
-    names.add(name);
+    const name = row.uniqueName(cName, names);
     w.names[r] = name;
     const cpus = row.num(cCpu);
     w.cpuMilli[r] = Math.round(cpus * 1000);

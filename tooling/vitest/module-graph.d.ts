@@ -1,0 +1,1 @@
+export function moduleGraph(file: string): string[];
