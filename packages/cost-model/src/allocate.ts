@@ -1,5 +1,6 @@
 import { InputError, finite, nonNegative, positiveInteger } from './errors';
 import { MS_PER_HOUR } from './series';
+import type { CostByPart } from './tco';
 import { badRecord, type GroupKey, type UsageColumns } from './usage';
 
 export type IdlePolicy = 'none' | 'weighted' | 'even';
@@ -55,14 +56,7 @@ export type Allocation = {
   cells: Record<AllocationColumn, Float64Array>;
   /** Quantities per cell: GPU-hours held, IT kWh, and the metered part of those kWh. */
   quantities: { gpuHours: Float64Array; energyKWh: Float64Array; measuredKWh: Float64Array };
-  facility: {
-    hardware: number;
-    energy: number;
-    operations: number;
-    storage: number;
-    bandwidth: number;
-    total: number;
-  };
+  facility: CostByPart & { total: number };
   unallocated: {
     idleHardware: number;
     idleEnergy: number;

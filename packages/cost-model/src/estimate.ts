@@ -8,6 +8,7 @@ import {
 import { InputError, atLeast, fraction, nonNegative, positive } from './errors';
 import { amortisedCostPerHour } from './hardware';
 import type { Range, Source } from './sources';
+import type { CostByPart } from './tco';
 
 /**
  * Assumptions used when the caller gives nothing better. Each says where it comes from; every
@@ -72,15 +73,7 @@ export type JobEstimateInput = {
   bandwidthCost?: number;
 };
 
-export type JobCost = {
-  hardware: number;
-  energy: number;
-  operations: number;
-  storage: number;
-  bandwidth: number;
-  total: number;
-  currency: string;
-};
+export type JobCost = CostByPart & { total: number; currency: string };
 
 export type JobEstimate = {
   accelerator: { id: string; name: string };
