@@ -1,28 +1,22 @@
 /** Display helpers; the UI shows dates in the browser's time zone and durations in h/m/s. */
 
+const DAY_AND_TIME: Intl.DateTimeFormatOptions = {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+};
+
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
+  return new Date(iso).toLocaleString(undefined, { year: 'numeric', ...DAY_AND_TIME });
 }
 
 /** Day and time without the year, for table cells; the full time goes in a tooltip. */
 export function formatShortDateTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
+  return new Date(iso).toLocaleString(undefined, DAY_AND_TIME);
 }
 
 export function formatDuration(ms: number): string {
