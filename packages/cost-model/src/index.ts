@@ -17,3 +17,4 @@ export * from './allocate';
 export * from './focus';
 export * from './whatif';
 export * from './recommend';
+export * from './bill';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import { InputError } from './errors';
 import { findGridZone, parseCarbonIntensityCsv, parsePriceCsv, type CarbonBasis } from './grid';
-import type { HourlySeries } from './series';
+import { repeatWeekly, type HourlySeries } from './series';
 import {
   carbonFromIntensitySeries,
   tariffFromPriceSeries,
@@ -71,12 +71,17 @@ export type GridSiteOptions = {
   tariff?: Tariff;
   basis?: CarbonBasis;
   dataDir?: string;
+  /** Price live jobs: the recorded year's hours repeated over this span (see repeatWeekly). */
+  window?: { fromMs: number; toMs: number };
 };
 
 /** A site on a bundled grid zone: hourly wholesale tariff (plus adder) and hourly carbon, in native currency. */
 export function gridSite(zone: string, options: GridSiteOptions): Site {
   const z = findGridZone(zone);
-  const price = readPrice(z.id, options.dataDir);
+  const onWindow = (series: HourlySeries) =>
+    options.window ? repeatWeekly(series, options.window.fromMs, options.window.toMs) : series;
+  const recorded = readPrice(z.id, options.dataDir);
+  const price = recorded && onWindow(recorded);
   let tariff = options.tariff;
   if (!tariff) {
     if (!price)
@@ -93,6 +98,8 @@ export function gridSite(zone: string, options: GridSiteOptions): Site {
     currency: z.currency,
     pue: options.pue,
     tariff,
-    carbon: carbonFromIntensitySeries(readCarbonIntensity(z.id, options.basis, options.dataDir)),
+    carbon: carbonFromIntensitySeries(
+      onWindow(readCarbonIntensity(z.id, options.basis, options.dataDir)),
+    ),
   });
 }

@@ -124,3 +124,27 @@ export function sliceSeries(series: HourlySeries, startMs: number, hours: number
 export function isoHour(ms: number): string {
   return new Date(ms).toISOString().replace(':00.000Z', 'Z');
 }
+
+/** 52 weeks: the period that keeps the day of the week and the hour of the day. */
+const WEEKS_52_HOURS = 52 * 7 * 24;
+
+/**
+ * A series for [fromMs, toMs) made from a recorded year: each hour takes the recorded value of the
+ * hour a whole number of 52-week periods away, so weekdays, hours of the day and (to within a week
+ * a year) seasons line up. For pricing live jobs from a typical year when no live feed is configured.
+ */
+export function repeatWeekly(series: HourlySeries, fromMs: number, toMs: number): HourlySeries {
+  hourlySeries(series);
+  if (series.values.length < WEEKS_52_HOURS)
+    throw new InputError('series', series.name, `must hold at least 52 weeks (${WEEKS_52_HOURS} hours)`);
+  if (!(toMs > fromMs)) throw new InputError('toMs', toMs, 'must be after fromMs');
+  const startMs = Math.floor(fromMs / MS_PER_HOUR) * MS_PER_HOUR;
+  const hours = Math.ceil((toMs - startMs) / MS_PER_HOUR);
+  const values = new Float64Array(hours);
+  const offset = Math.round((startMs - series.startMs) / MS_PER_HOUR);
+  for (let h = 0; h < hours; h++) {
+    const k = (((offset + h) % WEEKS_52_HOURS) + WEEKS_52_HOURS) % WEEKS_52_HOURS;
+    values[h] = series.values[k]!;
+  }
+  return { ...series, startMs, values };
+}

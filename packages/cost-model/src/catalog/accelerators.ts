@@ -99,7 +99,8 @@ export const ACCELERATORS: readonly Accelerator[] = [
     id: 'h100-sxm5-80gb',
     name: 'NVIDIA H100 SXM5 80 GB',
     vendor: 'NVIDIA',
-    aliases: ['H100 SXM'],
+    // The second alias is how nvidia-smi names the SXM part.
+    aliases: ['H100 SXM', 'NVIDIA H100 80GB HBM3'],
     tdpW: 700,
     idle: { watts: 75, estimate: true, basis: NVIDIA_IDLE },
     // The datasheet prints sparse rates (989 / 1,979 / 3,958 TFLOP/s); dense is half.
@@ -117,7 +118,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     id: 'h100-pcie-80gb',
     name: 'NVIDIA H100 PCIe 80 GB',
     vendor: 'NVIDIA',
-    aliases: ['H100 PCIe'],
+    aliases: ['H100 PCIe', 'NVIDIA H100 PCIe'],
     tdpW: 350,
     idle: { watts: 50, estimate: true, basis: NVIDIA_IDLE },
     peakFlops: { fp32: 51 * T, tf32: 378 * T, bf16: 756.5 * T, fp16: 756.5 * T, fp8: 1513 * T },
