@@ -2,7 +2,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 
 import pkg from '../package.json' with { type: 'json' };
 import { formatDoctor, runDoctor } from './commands/doctor';
-import { formatJobTable, JOB_STATES, listJobs, submitJob } from './commands/jobs';
+import {
+  formatBill,
+  formatJob,
+  formatJobTable,
+  JOB_STATES,
+  listJobs,
+  submitJob,
+} from './commands/jobs';
 import { registerEstimateCommand } from './commands/estimate';
 import { registerNnCommand } from './commands/nn';
 import { registerSimulateCommand } from './commands/simulate';
@@ -27,6 +34,32 @@ function positiveSeconds(name: string) {
       throw new InvalidArgumentError(`${name} must be a number of seconds above 0`);
     }
     return n;
+  };
+}
+
+function gpuCount(value: string) {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 64) || (n > 1 && !Number.isInteger(n))) {
+    throw new InvalidArgumentError('--gpus must be whole GPUs (0-64) or a share of one (0.5)');
+  }
+  return n;
+}
+
+function cores(value: string) {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1024)) {
+    throw new InvalidArgumentError('--cpu must be cores from 0 to 1024 (0.5 for half a core)');
+  }
+  return n;
+}
+
+function instant(name: string) {
+  return (value: string) => {
+    const ms = Date.parse(value);
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value) || Number.isNaN(ms)) {
+      throw new InvalidArgumentError(`${name} must be an ISO time such as 2026-12-01T02:00:00Z`);
+    }
+    return new Date(ms).toISOString();
   };
 }
 
@@ -65,7 +98,9 @@ async function call<T>(url: string, fn: () => Promise<T>): Promise<T> {
 export function buildProgram(): Command {
   const program = new Command()
     .name('wattwise')
-    .description('Wattwise from the command line: check this machine, run jobs, estimate costs, simulate schedules, inspect networks.')
+    .description(
+      'Wattwise from the command line: check this machine, run jobs, estimate costs, simulate schedules, inspect networks.',
+    )
     .version(pkg.version)
     // Bad usage is exit 2 with one line on stderr; commander's own messages are folded onto one line.
     .exitOverride()
@@ -109,6 +144,21 @@ export function buildProgram(): Command {
       .option('--priority <n>', 'higher runs first (-100 to 100)', integer('--priority', -100, 100))
       .option('--env <NAME=value>', 'environment variable for the job (repeatable)', envPair)
       .option('--cwd <dir>', 'working directory on the worker')
+      .option('--gpus <n>', 'GPUs it needs: whole ones, or a share of one (0.5)', gpuCount)
+      .option('--cpu <cores>', 'CPU cores it needs', cores)
+      .option('--memory <MiB>', 'memory it needs, MiB', integer('--memory', 0, 64 * 1024 * 1024))
+      .option('--gpu-model <models>', 'GPU models it may run on, "H100|A100"')
+      .option(
+        '--expected <seconds>',
+        'how long it should run: lets the scheduler backfill and defer it',
+        positiveSeconds('--expected'),
+      )
+      .option('--earliest <time>', 'do not start before this ISO time', instant('--earliest'))
+      .option(
+        '--deadline <time>',
+        'finish by this ISO time (may be deferred until then)',
+        instant('--deadline'),
+      )
       .option('--json', 'print the submitted job as JSON')
       .argument('<argv...>', 'the program and its arguments, after --'),
   ).action(
@@ -164,6 +214,54 @@ export function buildProgram(): Command {
       out(formatJobTable(list, new Map(teams.map((t) => [t.id, t.name]))));
     },
   );
+
+  connectionOptions(
+    jobs
+      .command('show')
+      .description('a job: state, why it waits, its attempts and where they ran')
+      .argument('<id>', 'job id')
+      .option('--json', 'print the job as JSON'),
+  ).action(async (id: string, opts: ConnectionOptions & { json?: boolean }) => {
+    const url = serverUrl(opts);
+    const api = createApi(url, token(opts));
+    const job = await call(url, () => api.jobs.get.query({ id }));
+    out(opts.json ? JSON.stringify(job, null, 2) + '\n' : formatJob(job));
+  });
+
+  connectionOptions(
+    jobs
+      .command('bill')
+      .description("a finished job's bill: five parts, each with its formula and inputs")
+      .argument('<id>', 'job id')
+      .option('--json', 'print the bill as JSON'),
+  ).action(async (id: string, opts: ConnectionOptions & { json?: boolean }) => {
+    const url = serverUrl(opts);
+    const api = createApi(url, token(opts));
+    const bill = await call(url, () => api.jobs.bill.query({ id }));
+    if (!bill) {
+      const job = await call(url, () => api.jobs.get.query({ id }));
+      throw new CliError(
+        `job ${id} has no bill: it is ${job.state}${job.attempts === 0 ? ' and never ran' : ''}`,
+      );
+    }
+    out(opts.json ? JSON.stringify(bill, null, 2) + '\n' : formatBill(bill));
+  });
+
+  connectionOptions(
+    jobs
+      .command('cancel')
+      .description('cancel a job: a queued one at once, a running one at its next heartbeat')
+      .argument('<id>', 'job id'),
+  ).action(async (id: string, opts: ConnectionOptions) => {
+    const url = serverUrl(opts);
+    const api = createApi(url, token(opts));
+    const job = await call(url, () => api.jobs.cancel.mutate({ id }));
+    out(
+      job.state === 'running'
+        ? `cancel requested for ${id}: its worker stops it within seconds\n`
+        : `${id} is ${job.state}\n`,
+    );
+  });
 
   registerEstimateCommand(program);
   registerNnCommand(program);

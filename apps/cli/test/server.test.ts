@@ -186,5 +186,108 @@ describe('against a real server', () => {
       for (const r of [noTeam, badToken, down])
         expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     });
+
+    it('submits what a job needs and when, shows where it runs, and bills it when it ends', async () => {
+      const run = await runCli(
+        [
+          'jobs',
+          'submit',
+          '--name',
+          'needs a GPU',
+          '--team',
+          'research',
+          '--gpus',
+          '0.5',
+          '--cpu',
+          '2',
+          '--expected',
+          '600',
+          // Ahead of the jobs earlier tests left queued.
+          '--priority',
+          '100',
+          '--deadline',
+          '2099-01-01T00:00:00Z',
+          '--json',
+          '--',
+          'true',
+        ],
+        { env: local },
+      );
+      expect(run.code).toBe(0);
+      const job = JSON.parse(run.stdout) as { id: string; gpus: number; cpuMilli: number };
+      expect(job).toMatchObject({ gpus: 0.5, cpuMilli: 2000 });
+
+      // A worker with one GPU asks; the job gets half of GPU 0 and reports 2 Wh measured by counter.
+      const worker = apiClient(server.url, server.workerToken);
+      const { workerId } = await worker.workers.register.mutate({
+        hostname: 'cli-test',
+        cpus: 4,
+        memoryMb: 8192,
+        gpus: [{ index: 0, name: 'NVIDIA L40S' }],
+        version: 't',
+      });
+      const claimed = (await worker.workers.claim.mutate({ workerId }))!;
+      expect(claimed.job.id).toBe(job.id);
+      const shown = await runCli(['jobs', 'show', job.id], { env: local });
+      expect(shown.stdout).toMatch(/needs {6}0\.5 GPU, 2 cores/);
+      expect(shown.stdout).toMatch(new RegExp(`attempt 1  running  ${workerId} GPU 0`));
+      const noBill = await runCli(['jobs', 'bill', job.id], { env: local });
+      expect(noBill).toMatchObject({
+        code: 1,
+        stderr: `error: job ${job.id} has no bill: it is running\n`,
+      });
+
+      await worker.workers.complete.mutate({
+        workerId,
+        attemptId: claimed.attempt.id,
+        exitCode: 0,
+        outputTail: '',
+        energy: {
+          itKWh: 0.002,
+          method: 'nvml-energy',
+          devices: [{ device: 'gpu0', kWh: 0.002, method: 'nvml-energy' }],
+        },
+      });
+      const bill = await runCli(['jobs', 'bill', job.id], { env: local });
+      expect(bill.code).toBe(0);
+      // 2 Wh at the demo site's PUE 1.3 is 2.6 Wh at the meter.
+      expect(bill.stdout).toMatch(
+        /energy {5}0\.002000 kWh IT, 0\.002600 kWh at the meter \(nvml-energy\)/,
+      );
+      for (const part of ['hardware', 'energy', 'operations', 'storage', 'bandwidth', 'total'])
+        expect(bill.stdout).toMatch(new RegExp(`^  ${part} +\\d+\\.\\d{6} USD`, 'm'));
+      const json = JSON.parse(
+        (await runCli(['jobs', 'bill', job.id, '--json'], { env: local })).stdout,
+      ) as Record<string, number>;
+      expect(json.total).toBeCloseTo(
+        json.hardware! + json.energy! + json.operations! + json.storage! + json.bandwidth!,
+        12,
+      );
+    });
+
+    it('refuses impossible requests before sending them (exit 2, naming the option)', async () => {
+      const gpus = await runCli(['jobs', 'submit', '--name', 'x', '--gpus', '1.5', '--', 'true'], {
+        env: local,
+      });
+      expect(gpus.code).toBe(2);
+      expect(gpus.stderr).toMatch(/--gpus must be whole GPUs/);
+      const deadline = await runCli(
+        ['jobs', 'submit', '--name', 'x', '--deadline', 'tomorrow', '--', 'true'],
+        { env: local },
+      );
+      expect(deadline.code).toBe(2);
+      expect(deadline.stderr).toMatch(/--deadline must be an ISO time/);
+    });
+
+    it('cancels a queued job at once', async () => {
+      const job = await admin.jobs.submit.mutate({
+        name: 'to cancel',
+        kind: 'command',
+        payload: { argv: ['true'] },
+        teamId: (await admin.admin.teams.query())[0]!.id,
+      });
+      const run = await runCli(['jobs', 'cancel', job.id], { env: local });
+      expect(run).toMatchObject({ code: 0, stdout: `${job.id} is cancelled\n` });
+    });
   });
 });

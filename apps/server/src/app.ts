@@ -28,7 +28,8 @@ export function createApp(deps: ApiDeps, logger: Logger): http.Server {
     basePath: '/trpc/',
     createContext: ({ req }) => createContext(deps, req.headers.authorization),
     onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path }, 'procedure failed');
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        logger.error({ err: error, path }, 'procedure failed');
     },
   });
 
@@ -38,7 +39,10 @@ export function createApp(deps: ApiDeps, logger: Logger): http.Server {
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.observe(req.method ?? 'GET', routeLabel(url), res.statusCode, seconds);
-      logger.debug({ method: req.method, url, status: res.statusCode, ms: seconds * 1000 }, 'request');
+      logger.debug(
+        { method: req.method, url, status: res.statusCode, ms: seconds * 1000 },
+        'request',
+      );
     });
 
     if (url.startsWith('/trpc/')) return trpc(req, res);

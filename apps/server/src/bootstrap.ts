@@ -22,7 +22,11 @@ async function stillValid(db: Db, creds: LocalCredentials): Promise<boolean> {
  * Tokens for the local worker, portal and CLI, kept in a file only the owner can read, so that
  * `pnpm start` and `pnpm wattwise` work without copying secrets. Reused while they still work.
  */
-export async function ensureLocalCredentials(db: Db, path: string, serverUrl: string): Promise<LocalCredentials> {
+export async function ensureLocalCredentials(
+  db: Db,
+  path: string,
+  serverUrl: string,
+): Promise<LocalCredentials> {
   if (existsSync(path)) {
     const existing = JSON.parse(readFileSync(path, 'utf8')) as LocalCredentials;
     if (await stillValid(db, existing)) {

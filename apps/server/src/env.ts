@@ -12,10 +12,20 @@ export const env = createEnv({
     HOST: z.string().default('127.0.0.1'),
     /** Unset: embedded PGlite under WATTWISE_HOME/data. `pglite:<dir>` or `postgres://…` otherwise. */
     DATABASE_URL: z.string().optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     WATTWISE_HOME: z.string().default('.wattwise'),
     LEASE_SECONDS: z.coerce.number().positive().max(3600).default(30),
     REAP_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+    /** Online scheduling: the same policies and placements as `wattwise simulate`. */
+    SCHEDULER_POLICY: z
+      .enum(['fifo', 'backfill', 'las', 'fair', 'cost-aware'])
+      .default('cost-aware'),
+    SCHEDULER_PLACEMENT: z.enum(['first-fit', 'best-fit', 'fgd']).default('best-fit'),
+    /** Delay given to jobs without a deadline under cost-aware, hours (0: only jobs with deadlines wait). */
+    SCHEDULER_DEFER_HOURS: z.coerce.number().min(0).max(168).default(0),
+    SCHEDULER_CARBON_PRICE: z.coerce.number().min(0).default(85),
     /** Local/demo mode: seed an empty database and write tokens for the local worker, portal and CLI. */
     WATTWISE_SEED_DEMO: flag,
   },

@@ -42,9 +42,13 @@ const opts = new Command()
 type Phase = { event: string; t: number };
 
 async function runLoad(): Promise<Phase[]> {
-  const child = spawn(opts.load, [opts.ptx, opts.cycles, opts.onMs, opts.offMs, opts.gpu].map(String), {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    opts.load,
+    [opts.ptx, opts.cycles, opts.onMs, opts.offMs, opts.gpu].map(String),
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const phases: Phase[] = [];
   createInterface({ input: child.stdout }).on('line', (l) => phases.push(JSON.parse(l) as Phase));
   const code = await new Promise<number | null>((ok) => child.once('close', ok));
@@ -53,20 +57,29 @@ async function runLoad(): Promise<Phase[]> {
 }
 
 /** Mean instant (or plain) power over the samples inside the given wall-clock spans. */
-function meanPower(samples: GpuSample[], spans: [number, number][], offsetMs: number): number | null {
-  const inside = samples.filter((s) => spans.some(([a, b]) => s.tMs - offsetMs >= a && s.tMs - offsetMs <= b));
+function meanPower(
+  samples: GpuSample[],
+  spans: [number, number][],
+  offsetMs: number,
+): number | null {
+  const inside = samples.filter((s) =>
+    spans.some(([a, b]) => s.tMs - offsetMs >= a && s.tMs - offsetMs <= b),
+  );
   const w = inside.map((s) => s.instantW ?? s.drawW).filter((x): x is number => x !== undefined);
   return w.length ? w.reduce((a, b) => a + b, 0) / w.length : null;
 }
 
-const pct = (x: number | undefined, ref: number) => (x === undefined ? null : ((x - ref) / ref) * 100);
+const pct = (x: number | undefined, ref: number) =>
+  x === undefined ? null : ((x - ref) / ref) * 100;
 
 async function main() {
   const identity = execFileSync('nvidia-smi', [
     `--id=${opts.gpu}`,
     '--query-gpu=name,driver_version,power.limit',
     '--format=csv,noheader',
-  ]).toString().trim();
+  ])
+    .toString()
+    .trim();
   const sampler = await NvidiaSampler.start({ intervalMs: opts.intervalMs, gpus: [opts.gpu] });
   await sleep(opts.settleMs);
   const phases = await runLoad();
@@ -79,11 +92,13 @@ async function main() {
   const quarterHour = 15 * 60_000;
   const offsetMs = Math.round((samples.at(-1)!.tMs - Date.now()) / quarterHour) * quarterHour;
   const spans = (from: string, to: string): [number, number][] =>
-    phases.filter((p) => p.event === from).map((p) => {
-      const end = phases.find((q) => q.event === to && q.t >= p.t)?.t ?? p.t;
-      // Skip the first and last 200 ms of each phase, where power is still ramping.
-      return [p.t + 200, end - 200];
-    });
+    phases
+      .filter((p) => p.event === from)
+      .map((p) => {
+        const end = phases.find((q) => q.event === to && q.t >= p.t)?.t ?? p.t;
+        // Skip the first and last 200 ms of each phase, where power is still ramping.
+        return [p.t + 200, end - 200];
+      });
   const counterJ = energy.counter.joules;
   const diffs = {
     instant: pct(energy.integrated.instant, counterJ),
@@ -101,7 +116,10 @@ async function main() {
     counter: energy.counter,
     integratedJ: energy.integrated,
     differencePctVsCounter: diffs,
-    meanPowerW: { on: meanPower(samples, spans('on', 'off'), offsetMs), off: meanPower(samples, spans('off', 'on'), offsetMs) },
+    meanPowerW: {
+      on: meanPower(samples, spans('on', 'off'), offsetMs),
+      off: meanPower(samples, spans('off', 'on'), offsetMs),
+    },
     tolerancePct: opts.tolerancePct,
     pass,
   };

@@ -51,6 +51,30 @@ const program = new Command()
     (v) => seconds(v, '--kill-grace-seconds'),
     10,
   )
+  .option(
+    '--max-jobs <n>',
+    'jobs run side by side at most (the server decides what fits)',
+    (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 256)
+        throw new InvalidArgumentError(
+          `--max-jobs must be a whole number from 1 to 256, got "${v}"`,
+        );
+      return n;
+    },
+    1,
+  )
+  .option('--site <name>', "this machine's site, for its prices and PUE (default: the only site)")
+  .option(
+    '--sample-seconds <s>',
+    'time between power samples',
+    (v) => {
+      const n = seconds(v, '--sample-seconds');
+      if (n < 0.05) throw new InvalidArgumentError('--sample-seconds must be at least 0.05');
+      return n;
+    },
+    1,
+  )
   .showHelpAfterError()
   .action(
     async (opts: {
@@ -59,6 +83,9 @@ const program = new Command()
       drainSeconds: number;
       pollSeconds: number;
       killGraceSeconds: number;
+      maxJobs: number;
+      site?: string;
+      sampleSeconds: number;
     }) => {
       // Until the worker runs, a signal simply ends the wait.
       const early = new AbortController();
@@ -101,6 +128,16 @@ const program = new Command()
           killGraceMs: opts.killGraceSeconds * 1000,
           jobEnv: jobBaseEnv(),
           log,
+          maxJobs: opts.maxJobs,
+          site: opts.site,
+          spoolDir: resolve(env.WATTWISE_HOME, 'spool'),
+          meter: {
+            intervalMs: opts.sampleSeconds * 1000,
+            // A two-socket server of 64 cores draws about 100 W idle and 400 W flat out (SPECpower
+            // results of recent Xeon and EPYC hosts): 1.5 and 6 W per core.
+            idleWPerCore: 1.5,
+            maxWPerCore: 6,
+          },
         });
         try {
           await worker.run();
@@ -124,6 +161,26 @@ const program = new Command()
       }
     },
   );
+
+// Hidden: the worker runs the built-in job kinds (nn-train, simulate) as `exec <kind>` in a child of
+// itself, the payload on stdin (see executors/child.ts).
+program
+  .command('exec <kind>', { hidden: true })
+  .description('run one job of a built-in kind in this process; print its result as JSON')
+  .option('--payload <file>', 'read the payload from this file (default: stdin)')
+  .option(
+    '--messages-fd <fd>',
+    'write progress and the result as JSON lines to this file descriptor',
+    (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 3) throw new InvalidArgumentError('must be a descriptor ≥ 3');
+      return n;
+    },
+  )
+  .action(async (kind: string, opts: { payload?: string; messagesFd?: number }) => {
+    const { runExec } = await import('./executors/exec');
+    process.exit(await runExec(kind, opts));
+  });
 
 program.parseAsync().then(
   () => process.exit(0),

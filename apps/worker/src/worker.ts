@@ -1,10 +1,15 @@
 import type { RouterOutputs } from '@wattwise/api';
+import { payloadSchemas } from '@wattwise/api/payloads';
 
 import type { Api, CallFailure } from './client';
 import { backoffMs, classifyFailure, retryTransient, sleep } from './client';
-import type { CommandResult, RunningCommand } from './executors/command';
-import { commandPayload, startCommand } from './executors/command';
+import type { ExecutorResult, RunningExecutor } from './executors/child';
+import { startCommand } from './executors/command';
+import { startNnTrain } from './executors/nn-train';
+import { startSimulate } from './executors/simulate';
 import type { MachineInfo } from './machine';
+import { startMeter, type AttemptEnergy, type Meter, type MeterSample } from './metering/meter';
+import { SampleSpool } from './metering/spool';
 
 type Claimed = NonNullable<RouterOutputs['workers']['claim']>;
 
@@ -21,6 +26,20 @@ export type WorkerOptions = {
   /** The environment jobs start from (their own env is merged over it). */
   jobEnv: NodeJS.ProcessEnv;
   log: (line: string) => void;
+  /** Jobs run side by side at most; the server decides what fits, this caps the processes. */
+  maxJobs: number;
+  /** The site this machine is at, by name (may be left out when the server has one site). */
+  site?: string;
+  /** Where samples wait while the server cannot take them. */
+  spoolDir: string;
+  meter: {
+    intervalMs: number;
+    /** Modelled CPU draw when RAPL is not readable: per core, idle and flat out. */
+    idleWPerCore: number;
+    maxWPerCore: number;
+    nvidiaSmi?: string;
+    powercapRoot?: string;
+  };
 };
 
 /** The server refused the worker itself (bad token, wrong role): running on cannot help. */
@@ -33,16 +52,26 @@ export class WorkerRefusedError extends Error {
 
 /** What the worker tells the server when an attempt ends; null when it must say nothing. */
 type Report =
-  | { call: 'complete'; exitCode: number | null; signal: string | null; outputTail: string }
+  | {
+      call: 'complete';
+      exitCode: number | null;
+      signal: string | null;
+      outputTail: string;
+      output?: Record<string, unknown>;
+    }
   | { call: 'fail'; error: string; retryable: boolean; outputTail?: string }
   | { call: 'release' }
   | null;
 
 /** Decides the report for a finished attempt: the worker's error classification lives here. */
-export function reportFor(result: CommandResult, timeoutSeconds: number | undefined): Report {
+export function reportFor(result: ExecutorResult, timeoutSeconds: number | undefined): Report {
   if (result.kind === 'spawn-failed')
     return { call: 'fail', error: result.message, retryable: result.retryable };
   const { exitCode, signal, outputTail } = result;
+  if (result.stoppedBy === null && result.error) {
+    const where = result.error.field ? `${result.error.field}: ` : '';
+    return { call: 'fail', error: `${where}${result.error.message}`, retryable: false, outputTail };
+  }
   switch (result.stoppedBy) {
     case 'lease-lost':
       return null; // the server has given the job to the queue again; our word no longer counts
@@ -58,25 +87,34 @@ export function reportFor(result: CommandResult, timeoutSeconds: number | undefi
     case 'cancel':
       return { call: 'fail', error: 'cancelled on request', retryable: false, outputTail };
     case null:
-      return { call: 'complete', exitCode, signal, outputTail };
+      return { call: 'complete', exitCode, signal, outputTail, output: result.output };
   }
 }
 
+type Running = { handle: RunningExecutor; drainTimer?: NodeJS.Timeout };
+
 /**
- * The worker's loop: register, claim, run, report, until shut down. One job at a time. While a job
- * runs its lease is renewed every leaseSeconds/3; a lease that cannot be renewed in time is treated
- * as lost and the job is stopped, since the server will give it to another worker.
+ * The worker's loop: register, claim, run, report, until shut down. It claims while it has room
+ * for another job (up to `maxJobs`); the server's scheduler decides which job fits where. While a
+ * job runs its lease is renewed every leaseSeconds/3; a lease that cannot be renewed in time is
+ * treated as lost and the job is stopped, since the server will give it to another worker. Energy
+ * samples go through a disk spool, so an unreachable server loses none.
  */
 export class Worker {
   private readonly opts: WorkerOptions;
   private readonly stopping = new AbortController();
   private shutdownCount = 0;
-  private running: { handle: RunningCommand; drainTimer?: NodeJS.Timeout } | null = null;
+  private readonly running = new Set<Running>();
+  private readonly attempts = new Set<Promise<void>>();
+  private readonly spool: SampleSpool<MeterSample>;
+  /** Resolved whenever an attempt ends, so a full worker claims again at once. */
+  private slotFreed: () => void = () => {};
   workerId: string | null = null;
   leaseSeconds = 30;
 
   constructor(opts: WorkerOptions) {
     this.opts = opts;
+    this.spool = new SampleSpool<MeterSample>(opts.spoolDir);
   }
 
   /**
@@ -86,14 +124,16 @@ export class Worker {
   shutdown(): void {
     this.shutdownCount++;
     this.stopping.abort();
-    const job = this.running;
-    if (!job) return;
+    if (this.running.size === 0) return;
     if (this.shutdownCount === 1) {
-      this.opts.log(`shutting down: the running job has ${this.opts.drainMs / 1000} s to finish`);
-      job.drainTimer = setTimeout(() => job.handle.stop('shutdown'), this.opts.drainMs);
+      this.opts.log(
+        `shutting down: ${this.running.size} running job(s) have ${this.opts.drainMs / 1000} s to finish`,
+      );
+      for (const job of this.running)
+        job.drainTimer = setTimeout(() => job.handle.stop('shutdown'), this.opts.drainMs);
     } else {
-      this.opts.log('shutting down now: stopping the running job');
-      job.handle.stop('shutdown');
+      this.opts.log('shutting down now: stopping the running jobs');
+      for (const job of this.running) job.handle.stop('shutdown');
     }
   }
 
@@ -104,8 +144,16 @@ export class Worker {
   /** Runs until shut down; throws {@link WorkerRefusedError} when the server refuses the worker. */
   async run(): Promise<void> {
     if (!(await this.register())) return;
+    const flusher = this.flushSamplesEvery(2000);
     let failures = 0;
     while (!this.stopped) {
+      if (this.attempts.size >= this.opts.maxJobs) {
+        await new Promise<void>((ok) => {
+          this.slotFreed = ok;
+          this.stopping.signal.addEventListener('abort', () => ok(), { once: true });
+        });
+        continue;
+      }
       let claimed: Claimed | null;
       try {
         claimed = await this.opts.api.workers.claim.mutate({ workerId: this.workerId! });
@@ -135,9 +183,42 @@ export class Worker {
         await this.report(claimed, { call: 'release' }, Date.now() + this.leaseSeconds * 1000);
         break;
       }
-      await this.runAttempt(claimed);
+      const attempt: Promise<void> = this.runAttempt(claimed)
+        .catch((err: unknown) =>
+          this.opts.log(`${claimed.job.id}: attempt failed in the worker: ${String(err)}`),
+        )
+        .finally(() => {
+          this.attempts.delete(attempt);
+          this.slotFreed();
+        });
+      this.attempts.add(attempt);
     }
+    await Promise.all(this.attempts);
+    flusher.abort();
+    await this.flushSamples();
     this.opts.log('worker stopped');
+  }
+
+  /** Sends spooled samples now; what the server does not acknowledge stays for the next flush. */
+  private async flushSamples(): Promise<void> {
+    const workerId = this.workerId!;
+    const result = await this.spool.flush((attemptId, samples) =>
+      this.opts.api.workers.samples.mutate({ workerId, attemptId, samples }).then(() => undefined),
+    );
+    if (result.error && result.pending > 0 && classifyFailure(result.error).kind === 'refused') {
+      this.opts.log(`samples refused by the server, kept on disk: ${String(result.error)}`);
+    }
+  }
+
+  private flushSamplesEvery(ms: number): AbortController {
+    const stop = new AbortController();
+    void (async () => {
+      while (!stop.signal.aborted) {
+        await sleep(ms, stop.signal);
+        if (!stop.signal.aborted) await this.flushSamples();
+      }
+    })();
+    return stop;
   }
 
   /** Registers, retrying while the server is unreachable; false when shut down first. */
@@ -145,7 +226,12 @@ export class Worker {
     const { machine, version } = this.opts;
     let told = false;
     const result = await retryTransient(
-      () => this.opts.api.workers.register.mutate({ ...machine, version }),
+      () =>
+        this.opts.api.workers.register.mutate({
+          ...machine,
+          version,
+          ...(this.opts.site ? { site: this.opts.site } : {}),
+        }),
       {
         signal: this.stopping.signal,
         onRetry: (failure) => {
@@ -173,30 +259,70 @@ export class Worker {
     const { job, attempt } = claimed;
     const leaseMs = this.leaseSeconds * 1000;
     let leaseUntil = Date.now() + leaseMs;
-    this.opts.log(`claimed ${job.id} "${job.name}" (attempt ${attempt.number}, ${attempt.id})`);
+    const gpus = attempt.gpuIndices
+      .map((k) => this.opts.machine.gpus[k])
+      .filter((g) => g !== undefined);
+    const where = gpus.length ? ` on GPU ${gpus.map((g) => g.index).join(',')}` : '';
+    this.opts.log(
+      `claimed ${job.id} "${job.name}" (attempt ${attempt.number}, ${attempt.id})${where}`,
+    );
 
-    const payload = job.kind === 'command' ? commandPayload.safeParse(job.payload) : null;
+    const schema = payloadSchemas[job.kind as keyof typeof payloadSchemas] as
+      (typeof payloadSchemas)[keyof typeof payloadSchemas] | undefined;
+    const payload = schema?.safeParse(job.payload);
     if (!payload?.success) {
       const error = payload
-        ? `invalid command payload: ${payload.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`
+        ? `invalid ${job.kind} payload: ${payload.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`
         : `this worker cannot run jobs of kind "${job.kind}"`;
       await this.report(claimed, { call: 'fail', error, retryable: false }, leaseUntil);
       return;
     }
 
-    const handle = startCommand(payload.data, {
-      baseEnv: this.opts.jobEnv,
+    const meter = await this.startMeter(
+      claimed,
+      gpus.map((g) => g.index),
+    );
+    // The job sees only the GPUs it was given (none for a CPU-only job), by UUID where known.
+    const visible = gpus.map((g) => g.uuid ?? String(g.index)).join(',');
+    const options = {
+      baseEnv: { ...this.opts.jobEnv, CUDA_VISIBLE_DEVICES: visible },
       killGraceMs: this.opts.killGraceMs,
-    });
-    const running: { handle: RunningCommand; drainTimer?: NodeJS.Timeout } = { handle };
-    this.running = running;
+    };
+    // At most one progress report a second, the latest winning; a heartbeat carries the lease.
+    let lastProgressAt = 0;
+    let pending: Record<string, unknown> | null = null;
+    let progressTimer: NodeJS.Timeout | undefined;
+    const sendProgress = () => {
+      if (!pending) return;
+      const progress = pending;
+      pending = null;
+      lastProgressAt = Date.now();
+      this.opts.api.workers.progress
+        .mutate({ workerId: this.workerId!, attemptId: attempt.id, progress })
+        .catch(() => {}); // the next report, or the result itself, carries it
+    };
+    const onProgress = (progress: Record<string, unknown>) => {
+      pending = progress;
+      const wait = lastProgressAt + 1000 - Date.now();
+      if (wait <= 0) sendProgress();
+      else progressTimer ??= setTimeout(() => ((progressTimer = undefined), sendProgress()), wait);
+    };
+    const handle: RunningExecutor =
+      job.kind === 'nn-train'
+        ? startNnTrain(payload.data, { ...options, onProgress })
+        : job.kind === 'simulate'
+          ? startSimulate(payload.data, { ...options, onProgress })
+          : startCommand(payload.data as Parameters<typeof startCommand>[0], options);
+    const running: Running = { handle };
+    this.running.add(running);
     if (this.stopped)
       running.drainTimer = setTimeout(() => handle.stop('shutdown'), this.opts.drainMs);
 
     // Renew the lease while the process runs.
     const finished = new AbortController();
     const heartbeats = (async () => {
-      const every = leaseMs / 3;
+      // Every second at most: the heartbeat also carries a cancel request, which must act in seconds.
+      const every = Math.min(leaseMs / 3, 1000);
       while (!finished.signal.aborted) {
         await sleep(every, finished.signal);
         if (finished.signal.aborted) break;
@@ -233,10 +359,13 @@ export class Worker {
     })();
 
     const result = await handle.result;
+    clearTimeout(progressTimer);
     finished.abort();
     await heartbeats;
     clearTimeout(running.drainTimer);
-    this.running = null;
+    this.running.delete(running);
+    const energy = await meter.stop();
+    for (const warning of meter.warnings) this.opts.log(`${job.id}: metering: ${warning}`);
 
     const report = reportFor(result, payload.data.timeoutSeconds);
     if (result.kind === 'exited') {
@@ -248,7 +377,28 @@ export class Worker {
     } else {
       this.opts.log(`${job.id}: ${result.message}`);
     }
-    if (report) await this.report(claimed, report, leaseUntil);
+    if (report) await this.report(claimed, report, leaseUntil, energy);
+  }
+
+  /** Meters the attempt's GPUs and its share of the CPU; samples go to the spool as they come. */
+  private startMeter(claimed: Claimed, gpuIndices: number[]): Promise<Meter> {
+    const { machine, meter } = this.opts;
+    const attemptId = claimed.attempt.id;
+    // A job that asked for no CPU still keeps one core busy while it runs.
+    const coresHeld = Math.min(machine.cpus, Math.max(1, claimed.job.cpuMilli / 1000));
+    return startMeter({
+      gpuIndices,
+      intervalMs: meter.intervalMs,
+      cpu: {
+        cores: machine.cpus,
+        coresHeld,
+        idleW: meter.idleWPerCore * machine.cpus,
+        maxW: meter.maxWPerCore * machine.cpus,
+      },
+      nvidiaSmi: meter.nvidiaSmi,
+      powercapRoot: meter.powercapRoot,
+      onSample: (sample) => this.spool.append(attemptId, [sample]),
+    });
   }
 
   /**
@@ -260,6 +410,7 @@ export class Worker {
     claimed: Claimed,
     report: NonNullable<Report>,
     leaseUntil: number,
+    energy?: AttemptEnergy,
   ): Promise<void> {
     const ref = { workerId: this.workerId!, attemptId: claimed.attempt.id };
     const { api } = this.opts;
@@ -271,6 +422,8 @@ export class Worker {
             exitCode: report.exitCode,
             signal: report.signal,
             outputTail: report.outputTail,
+            output: report.output,
+            energy,
           });
         case 'fail':
           return api.workers.fail.mutate({
@@ -278,9 +431,10 @@ export class Worker {
             error: report.error.slice(0, 4096),
             retryable: report.retryable,
             outputTail: report.outputTail,
+            energy,
           });
         case 'release':
-          return api.workers.release.mutate(ref);
+          return api.workers.release.mutate({ ...ref, energy });
       }
     };
     let told = false;

@@ -1,11 +1,27 @@
 import type { ApiClient, ServerProcess } from '@wattwise/server/testing';
 import { apiClient, startServerProcess, waitFor } from '@wattwise/server/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { classifyFailure, createApi } from '../src/client';
 import { Worker, WorkerRefusedError } from '../src/worker';
 
 const machine = { hostname: 'test-host', cpus: 2, memoryMb: 1024, gpus: [] };
+const spoolRoot = mkdtempSync(join(tmpdir(), 'wattwise-spool-'));
+/** The worker's own settings for these tests: no nvidia-smi, so CPU metering only. */
+const local = (maxJobs = 1) => ({
+  maxJobs,
+  spoolDir: mkdtempSync(join(spoolRoot, 'w-')),
+  meter: {
+    intervalMs: 200,
+    idleWPerCore: 1.5,
+    maxWPerCore: 6,
+    nvidiaSmi: '/nonexistent/nvidia-smi',
+  },
+});
 
 describe('worker against a real server', () => {
   let server: ServerProcess;
@@ -21,10 +37,12 @@ describe('worker against a real server', () => {
   });
   afterAll(async () => {
     await server?.stop();
+    rmSync(spoolRoot, { recursive: true, force: true });
   });
 
-  function startWorker(opts: { drainMs?: number } = {}) {
+  function startWorker(opts: { drainMs?: number; maxJobs?: number } = {}) {
     const worker = new Worker({
+      ...local(opts.maxJobs),
       api: createApi(server.url, server.workerToken),
       machine,
       version: 'test',
@@ -58,8 +76,8 @@ describe('worker against a real server', () => {
     });
 
   /** Runs one worker until the given jobs have finished, then shuts it down. */
-  async function runUntilFinished(ids: string[]) {
-    const { worker, done } = startWorker();
+  async function runUntilFinished(ids: string[], maxJobs = 1) {
+    const { worker, done } = startWorker({ maxJobs });
     try {
       return await Promise.all(ids.map(finished));
     } finally {
@@ -92,6 +110,84 @@ describe('worker against a real server', () => {
     expect(c!.error).toBe('cannot start "wattwise-no-such-program": program not found (ENOENT)');
     expect(d).toMatchObject({ state: 'failed', attempts: 1 });
     expect(d!.error).toMatch(/^timed out after 0\.5 s/);
+  });
+
+  it('meters a job, sends its samples and leaves a bill whose parts add up', async () => {
+    const id = await submit(['sleep', '1.2']);
+    const [job] = await runUntilFinished([id]);
+    expect(job!.state).toBe('succeeded');
+    // Sampled at the start, every 200 ms and at the end: at least six samples over 1.2 s.
+    const [telemetry] = await admin.jobs.telemetry.query({ id });
+    const seqs = telemetry!.samples.map((s) => s.seq);
+    expect(seqs.length).toBeGreaterThanOrEqual(6);
+    expect(seqs).toEqual(seqs.map((_, i) => i));
+    const bill = await waitFor('the bill', () => admin.jobs.bill.query({ id }));
+    // No GPU and (in most VMs) no readable RAPL: CPU energy is modelled, or read from RAPL.
+    expect(['modelled', 'rapl']).toContain(bill.energyMethod);
+    // One core of two, between 1.5 and 6 W per core of the machine: 3–12 W shared by 1 of 2 cores,
+    // so 1.5–6 W for about 1.2 s: between 1.5 × 1.1 and 6 × 2 J, in kWh.
+    expect(bill.itKWh).toBeGreaterThanOrEqual((1.5 * 1.1) / 3.6e6);
+    expect(bill.itKWh).toBeLessThanOrEqual((6 * 2) / 3.6e6);
+    expect(bill.total).toBeCloseTo(
+      bill.hardware + bill.energy + bill.operations + bill.storage + bill.bandwidth,
+      12,
+    );
+  });
+
+  it('runs jobs side by side up to its limit and shows a CPU-only job no GPU', async () => {
+    const a = await submit(['sh', '-c', 'echo "[$CUDA_VISIBLE_DEVICES]"; sleep 1']);
+    const b = await submit(['sleep', '1']);
+    const [ja, jb] = await runUntilFinished([a, b], 2);
+    expect(ja!.result!.outputTail).toBe('[]\n');
+    // Both ran at once: each started before the other ended.
+    const ms = (t: string | Date | null) => new Date(t!).getTime();
+    expect(ms(ja!.startedAt)).toBeLessThan(ms(jb!.finishedAt));
+    expect(ms(jb!.startedAt)).toBeLessThan(ms(ja!.finishedAt));
+  });
+
+  it('trains a network as an nn-train job: progress while it runs, metrics and the model at the end', async () => {
+    const job = await admin.jobs.submit.mutate({
+      name: 'seed demo',
+      kind: 'nn-train',
+      teamId,
+      payload: {
+        spec: {
+          kind: 'dense',
+          inputs: 2,
+          layers: [
+            { type: 'dense', units: 8, activation: 'tanh' },
+            { type: 'dense', units: 1, activation: 'sigmoid' },
+          ],
+          loss: 'binaryCrossentropy',
+          optimizer: { type: 'adam', learningRate: 0.05 },
+        },
+        dataset: { type: 'builtin', name: 'seed-demo', samples: 400, seed: 1 },
+        epochs: 30,
+      },
+    });
+    const { worker, done } = startWorker();
+    try {
+      // Progress reaches the server while the job runs.
+      const progress = await waitFor('progress', async () => {
+        const j = await admin.jobs.get.query({ id: job.id });
+        const p = j.attemptList[0]?.progress as { epoch?: number } | null | undefined;
+        return p?.epoch ? p : null;
+      });
+      expect(progress.epoch).toBeGreaterThanOrEqual(1);
+      const [ended] = await Promise.all([finished(job.id)]);
+      expect(ended!.state).toBe('succeeded');
+      const output = ended!.result!.output as {
+        history: unknown[];
+        metrics: Record<string, number>;
+        model?: unknown;
+      };
+      expect(output.history).toHaveLength(30);
+      expect(output.model).toBeDefined();
+      expect(Object.keys(output.metrics).length).toBeGreaterThan(0);
+    } finally {
+      worker.shutdown();
+      await done;
+    }
   });
 
   it('stops a job whose cancellation was requested', async () => {
@@ -149,6 +245,7 @@ describe('worker against a real server', () => {
 
   it('is refused for good with a token that is not a worker token', async () => {
     const worker = new Worker({
+      ...local(),
       api: createApi(server.url, server.cliToken),
       machine,
       version: 'test',

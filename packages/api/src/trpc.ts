@@ -3,12 +3,21 @@ import { authenticate, QueueError } from '@wattwise/db';
 import type { Db, Principal } from '@wattwise/db';
 import { ZodError } from 'zod';
 
+import type { SiteRatesLoader } from './billing';
+import type { Scheduler } from './scheduling';
+
 export type ApiDeps = {
   db: Db;
   /** How long a claim or heartbeat holds a job before it returns to the queue. */
   leaseSeconds: number;
   version: string;
   dbKind: 'pglite' | 'postgres';
+  /** Decides which queued job a claiming worker runs; without it, priority then age. */
+  scheduler?: Scheduler;
+  /** A site's hourly prices and carbon, for bills; without it bills use published averages. */
+  siteRates?: SiteRatesLoader;
+  /** Where the API reports what it cannot put in a response (a job that ended unbilled). */
+  log?: (message: string) => void;
 };
 
 export type Context = ApiDeps & { principal: Principal | null };

@@ -57,7 +57,8 @@ export async function createDb(url?: string): Promise<DbHandle> {
       db,
       kind: 'pglite',
       location: inMemory ? 'pglite (in memory)' : `pglite:${resolve(dir)}`,
-      migrate: () => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: migrationsFolder() }),
+      migrate: () =>
+        migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: migrationsFolder() }),
       close: () => client.close(),
     };
   }
@@ -71,7 +72,8 @@ export async function createDb(url?: string): Promise<DbHandle> {
       db,
       kind: 'postgres',
       location: `postgres://${parsed.host}${parsed.pathname}`,
-      migrate: () => migratePg(drizzlePg({ client: pool, schema }), { migrationsFolder: migrationsFolder() }),
+      migrate: () =>
+        migratePg(drizzlePg({ client: pool, schema }), { migrationsFolder: migrationsFolder() }),
       close: () => pool.end(),
     };
   }

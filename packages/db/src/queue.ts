@@ -5,7 +5,7 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
 import { QueueError } from './errors';
 import { newId } from './ids';
-import type { CommandPayload, GpuInfo, Job, JobAttempt, JobState } from './schema';
+import type { AttemptEnergy, GpuInfo, Job, JobAttempt, JobPayload, JobState } from './schema';
 import { jobAttempts, jobs, workers } from './schema';
 
 /** Retry delay: exponential from 1 s, capped at 5 min, with "equal jitter" (half fixed, half random). */
@@ -17,10 +17,17 @@ export type SubmitJobInput = {
   teamId: string;
   submittedBy?: string | null;
   name: string;
-  kind: 'command';
-  payload: CommandPayload;
+  kind: string;
+  payload: JobPayload;
   priority?: number;
   maxAttempts?: number;
+  gpus?: number;
+  cpuMilli?: number;
+  memoryMiB?: number;
+  gpuModel?: string | null;
+  expectedSeconds?: number | null;
+  earliestStartAt?: Date | null;
+  deadlineAt?: Date | null;
 };
 
 export async function submitJob(db: Db, input: SubmitJobInput): Promise<Job> {
@@ -31,7 +38,10 @@ export async function submitJob(db: Db, input: SubmitJobInput): Promise<Job> {
   return job!;
 }
 
-export async function getJob(db: Db, id: string): Promise<(Job & { attemptList: JobAttempt[] }) | null> {
+export async function getJob(
+  db: Db,
+  id: string,
+): Promise<(Job & { attemptList: JobAttempt[] }) | null> {
   const [job] = await db.select().from(jobs).where(eq(jobs.id, id));
   if (!job) return null;
   const attemptList = await db
@@ -95,6 +105,7 @@ export type WorkerRegistration = {
   memoryMb: number;
   gpus: GpuInfo[];
   version: string;
+  siteId?: string | null;
 };
 
 export async function registerWorker(db: Db, input: WorkerRegistration) {
@@ -143,43 +154,175 @@ export async function reapExpiredLeases(db: Db): Promise<{ jobId: string; state:
   return res.rows.map((r) => ({ jobId: r.id, state: r.state }));
 }
 
-/** Hands the next queued job to one worker under a lease; concurrent claimers skip locked rows. */
+/** What the scheduler sees when a worker asks for work: the queue, the live workers, what runs where. */
+export type ClaimSnapshot = {
+  /** The database's clock, ms. */
+  nowMs: number;
+  workerId: string;
+  /** Claimable jobs (queued, backoff over), highest priority and oldest first, at most `queueLimit`. */
+  queued: Job[];
+  /** Workers heard from within two leases, the claimant included. */
+  workers: { id: string; cpus: number; memoryMb: number; gpus: GpuInfo[]; siteId: string | null }[];
+  running: {
+    jobId: string;
+    teamId: string;
+    workerId: string;
+    gpus: number;
+    cpuMilli: number;
+    memoryMiB: number;
+    gpuIndices: number[];
+    milliPerGpu: number;
+    startedAtMs: number;
+    expectedSeconds: number | null;
+  }[];
+};
+
+/** The scheduler's answer: the job this worker starts now (and on which of its GPUs), and why others wait. */
+export type ClaimChoice = {
+  jobId: string | null;
+  gpuIndices: number[];
+  milliPerGpu: number;
+  waiting: { jobId: string; reason: string; plannedStartAt?: Date | null }[];
+};
+
+export type ClaimOptions = {
+  workerId: string;
+  leaseSeconds: number;
+  /** Picks the job; without it the queue is served by priority, then age. */
+  choose?: (snapshot: ClaimSnapshot) => ClaimChoice;
+  queueLimit?: number;
+};
+
+/**
+ * Hands a queued job to one worker under a lease. With a chooser, claims are serialised by a
+ * transaction-scoped advisory lock, because the scheduler's decision rests on a snapshot of every
+ * worker's free capacity; without one, concurrent claimers skip each other's locked rows.
+ */
 export async function claimJob(
   db: Db,
-  input: { workerId: string; leaseSeconds: number },
+  input: ClaimOptions,
 ): Promise<{ job: Job; attempt: JobAttempt } | null> {
   await touchWorker(db, input.workerId);
   await reapExpiredLeases(db);
   return db.transaction(async (tx) => {
-    const [next] = await tx
-      .select({ id: jobs.id })
-      .from(jobs)
-      .where(and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)))
-      .orderBy(desc(jobs.priority), asc(jobs.createdAt), asc(jobs.id))
-      .limit(1)
-      .for('update', { skipLocked: true });
-    if (!next) return null;
+    let jobId: string;
+    let placement = { gpuIndices: [] as number[], milliPerGpu: 0 };
+    if (input.choose) {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`);
+      const snapshot = await claimSnapshot(tx as unknown as Db, input);
+      const choice = input.choose(snapshot);
+      await recordWaits(tx as unknown as Db, choice.waiting);
+      if (!choice.jobId) return null;
+      if (!snapshot.queued.some((j) => j.id === choice.jobId))
+        throw new Error(
+          `the scheduler chose ${choice.jobId}, which is not in the queue it was shown`,
+        );
+      jobId = choice.jobId;
+      placement = { gpuIndices: choice.gpuIndices, milliPerGpu: choice.milliPerGpu };
+    } else {
+      const [next] = await tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)))
+        .orderBy(desc(jobs.priority), asc(jobs.createdAt), asc(jobs.id))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!next) return null;
+      jobId = next.id;
+    }
     const [job] = await tx
       .update(jobs)
       .set({
         state: 'running',
         attempts: sql`${jobs.attempts} + 1`,
         startedAt: sql`coalesce(${jobs.startedAt}, now())`,
+        waitReason: null,
+        plannedStartAt: null,
       })
-      .where(eq(jobs.id, next.id))
+      .where(and(eq(jobs.id, jobId), eq(jobs.state, 'queued')))
       .returning();
+    if (!job) return null; // cancelled between the snapshot and now
     const [attempt] = await tx
       .insert(jobAttempts)
       .values({
         id: newId('att'),
-        jobId: next.id,
-        number: job!.attempts,
+        jobId,
+        number: job.attempts,
         workerId: input.workerId,
         leaseExpiresAt: leaseEnd(input.leaseSeconds),
+        ...placement,
       })
       .returning();
-    return { job: job!, attempt: attempt! };
+    return { job, attempt: attempt! };
   });
+}
+
+/** Key of the advisory lock that serialises scheduled claims ("wattwise" in ASCII, truncated). */
+const CLAIM_LOCK = 0x77617474;
+
+async function claimSnapshot(db: Db, input: ClaimOptions): Promise<ClaimSnapshot> {
+  const res = (await db.execute(
+    sql`SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms`,
+  )) as unknown as { rows: { now_ms: number }[] };
+  const nowMs = Number(res.rows[0]!.now_ms);
+  const queued = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)))
+    .orderBy(desc(jobs.priority), asc(jobs.createdAt), asc(jobs.id))
+    .limit(input.queueLimit ?? 500);
+  const live = await db
+    .select({
+      id: workers.id,
+      cpus: workers.cpus,
+      memoryMb: workers.memoryMb,
+      gpus: workers.gpus,
+      siteId: workers.siteId,
+    })
+    .from(workers)
+    .where(
+      sql`${workers.lastHeartbeatAt} > now() - make_interval(secs => ${2 * input.leaseSeconds}) OR ${workers.id} = ${input.workerId}`,
+    );
+  const running = await db
+    .select({
+      jobId: jobs.id,
+      teamId: jobs.teamId,
+      workerId: jobAttempts.workerId,
+      gpus: jobs.gpus,
+      cpuMilli: jobs.cpuMilli,
+      memoryMiB: jobs.memoryMiB,
+      gpuIndices: jobAttempts.gpuIndices,
+      milliPerGpu: jobAttempts.milliPerGpu,
+      startedAt: jobAttempts.startedAt,
+      expectedSeconds: jobs.expectedSeconds,
+    })
+    .from(jobAttempts)
+    .innerJoin(jobs, eq(jobs.id, jobAttempts.jobId))
+    .where(eq(jobAttempts.state, 'running'));
+  return {
+    nowMs,
+    workerId: input.workerId,
+    queued,
+    workers: live,
+    running: running.map(({ startedAt, ...r }) => ({ ...r, startedAtMs: startedAt.getTime() })),
+  };
+}
+
+/** Stores why each job waits, writing only the rows whose reason changed. */
+async function recordWaits(db: Db, waiting: ClaimChoice['waiting']): Promise<void> {
+  if (waiting.length === 0) return;
+  const rows = sql.join(
+    waiting.map(
+      (w) =>
+        sql`(${w.jobId}, ${w.reason.slice(0, 500)}, ${w.plannedStartAt?.toISOString() ?? null}::timestamptz)`,
+    ),
+    sql`, `,
+  );
+  await db.execute(sql`
+    UPDATE jobs SET wait_reason = v.reason, planned_start_at = v.planned
+    FROM (VALUES ${rows}) AS v(id, reason, planned)
+    WHERE jobs.id = v.id AND jobs.state = 'queued'
+      AND (jobs.wait_reason IS DISTINCT FROM v.reason OR jobs.planned_start_at IS DISTINCT FROM v.planned)`);
 }
 
 type AttemptRef = { attemptId: string; workerId: string };
@@ -242,8 +385,11 @@ async function finishAttempt(
     outputTail?: string;
     error?: string;
     signal?: string | null;
+    output?: Record<string, unknown>;
     retryable?: boolean;
+    energy?: AttemptEnergy;
   },
+  onTerminal?: OnTerminal,
 ): Promise<Job> {
   return db.transaction(async (tx) => {
     const [att] = await tx
@@ -254,6 +400,7 @@ async function finishAttempt(
         exitCode: outcome.exitCode ?? null,
         outputTail: outcome.outputTail ?? null,
         error: outcome.error ?? null,
+        energy: outcome.energy ?? null,
       })
       .where(
         and(
@@ -281,7 +428,12 @@ async function finishAttempt(
     }
     const [current] = await tx.select().from(jobs).where(eq(jobs.id, att.jobId)).for('update');
     const job = current!;
-    const result = { exitCode: outcome.exitCode ?? null, signal: outcome.signal ?? null, outputTail: outcome.outputTail ?? '' };
+    const result = {
+      exitCode: outcome.exitCode ?? null,
+      signal: outcome.signal ?? null,
+      outputTail: outcome.outputTail ?? '',
+      ...(outcome.output ? { output: outcome.output } : {}),
+    };
     let update: PgUpdateSetSource<typeof jobs>;
     if (job.cancelRequested) {
       update = { state: 'cancelled', finishedAt: sql`now()`, result };
@@ -313,36 +465,72 @@ async function finishAttempt(
       };
     }
     const [updated] = await tx.update(jobs).set(update).where(eq(jobs.id, job.id)).returning();
+    if (onTerminal && TERMINAL.has(updated!.state)) await onTerminal(tx as unknown as Db, updated!);
     return updated!;
   });
 }
 
+const TERMINAL = new Set<JobState>(['succeeded', 'failed', 'cancelled']);
+
+/** Runs inside the transaction that ends a job (the bill is written here, so it cannot be lost or doubled). */
+export type OnTerminal = (tx: Db, job: Job) => Promise<void>;
+
 export function completeAttempt(
   db: Db,
-  input: AttemptRef & { exitCode: number | null; signal?: string | null; outputTail: string },
+  input: AttemptRef & {
+    exitCode: number | null;
+    signal?: string | null;
+    outputTail: string;
+    output?: Record<string, unknown>;
+    energy?: AttemptEnergy;
+  },
+  onTerminal?: OnTerminal,
 ): Promise<Job> {
-  return finishAttempt(db, input, {
-    attemptState: input.exitCode === 0 ? 'succeeded' : 'failed',
-    exitCode: input.exitCode,
-    signal: input.signal ?? null,
-    outputTail: input.outputTail,
-    retryable: false,
-  });
+  return finishAttempt(
+    db,
+    input,
+    {
+      attemptState: input.exitCode === 0 ? 'succeeded' : 'failed',
+      exitCode: input.exitCode,
+      signal: input.signal ?? null,
+      outputTail: input.outputTail,
+      output: input.output,
+      retryable: false,
+      energy: input.energy,
+    },
+    onTerminal,
+  );
 }
 
 export function failAttempt(
   db: Db,
-  input: AttemptRef & { error: string; retryable: boolean; outputTail?: string },
+  input: AttemptRef & {
+    error: string;
+    retryable: boolean;
+    outputTail?: string;
+    energy?: AttemptEnergy;
+  },
+  onTerminal?: OnTerminal,
 ): Promise<Job> {
-  return finishAttempt(db, input, {
-    attemptState: 'failed',
-    error: input.error,
-    retryable: input.retryable,
-    outputTail: input.outputTail,
-  });
+  return finishAttempt(
+    db,
+    input,
+    {
+      attemptState: 'failed',
+      error: input.error,
+      retryable: input.retryable,
+      outputTail: input.outputTail,
+      energy: input.energy,
+    },
+    onTerminal,
+  );
 }
 
 /** A worker shutting down hands its job back; a release is not a failure. */
-export function releaseAttempt(db: Db, input: AttemptRef): Promise<Job> {
-  return finishAttempt(db, input, { attemptState: 'released' });
+export function releaseAttempt(
+  db: Db,
+  input: AttemptRef & { energy?: AttemptEnergy },
+  onTerminal?: OnTerminal,
+): Promise<Job> {
+  return finishAttempt(db, input, { attemptState: 'released', energy: input.energy }, onTerminal);
 }

@@ -2,11 +2,13 @@ import { sql } from 'drizzle-orm';
 import {
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   real,
   text,
   timestamp,
@@ -70,7 +72,9 @@ export const apiTokens = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [check('api_tokens_member_has_team', sql`${t.role} <> 'member' OR ${t.teamId} IS NOT NULL`)],
+  (t) => [
+    check('api_tokens_member_has_team', sql`${t.role} <> 'member' OR ${t.teamId} IS NOT NULL`),
+  ],
 );
 
 export const sites = pgTable(
@@ -82,10 +86,26 @@ export const sites = pgTable(
     timezone: text('timezone').notNull(),
     currency: text('currency').notNull(),
     pue: real('pue').notNull(),
+    /** Grid zone of the bundled hourly price and carbon series (e.g. US-MIDA-PJM); null: averages. */
+    gridZone: text('grid_zone'),
+    /** Rates that turn usage into the non-energy parts of a bill, in the site's currency. */
+    rates: jsonb('rates').$type<SiteRates>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [check('sites_pue_at_least_one', sql`${t.pue} >= 1`)],
 );
+
+export type SiteRates = {
+  operationsPerGpuHour?: number;
+  operationsPerCoreHour?: number;
+  cpuCorePerHour?: number;
+  storagePerGbMonth?: number;
+  networkPerGb?: number;
+  hardwareLifeYears?: number;
+  costOfCapital?: number;
+  /** Site currency per USD, for the catalogue's USD hardware prices (sites not billing in USD). */
+  fxPerUsd?: number;
+};
 
 export const nodes = pgTable(
   'nodes',
@@ -118,18 +138,32 @@ export const workers = pgTable('workers', {
   cpus: integer('cpus').notNull(),
   memoryMb: integer('memory_mb').notNull(),
   gpus: jsonb('gpus').$type<GpuInfo[]>().notNull(),
+  siteId: text('site_id').references(() => sites.id),
   version: text('version').notNull(),
   registeredAt: timestamp('registered_at', { withTimezone: true }).notNull().defaultNow(),
   lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export type CommandPayload = {
-  argv: string[];
-  env?: Record<string, string>;
-  cwd?: string;
-  timeoutSeconds?: number;
+/** A job's payload, validated by its kind's schema in `@wattwise/api/payloads` before it is stored. */
+export type JobPayload = Record<string, unknown>;
+export type JobResult = {
+  exitCode: number | null;
+  signal?: string | null;
+  outputTail: string;
+  /** What an executor produced beyond its exit: metrics, a trained model, a simulation's report. */
+  output?: Record<string, unknown>;
 };
-export type JobResult = { exitCode: number | null; signal?: string | null; outputTail: string };
+
+export const ENERGY_METHODS = ['nvml-energy', 'nvml-power', 'rapl', 'modelled'] as const;
+export type EnergyMethod = (typeof ENERGY_METHODS)[number];
+
+/** An attempt's measured energy as its worker reported it at the end. */
+export type AttemptEnergy = {
+  itKWh: number;
+  method: EnergyMethod | 'mixed';
+  /** Per device: GPUs by index, and the CPU package. */
+  devices: { device: string; kWh: number; method: EnergyMethod; errorBand?: number }[];
+};
 
 export const jobs = pgTable(
   'jobs',
@@ -141,7 +175,7 @@ export const jobs = pgTable(
     submittedBy: text('submitted_by').references(() => apiTokens.id),
     name: text('name').notNull(),
     kind: text('kind').notNull(),
-    payload: jsonb('payload').$type<CommandPayload>().notNull(),
+    payload: jsonb('payload').$type<JobPayload>().notNull(),
     state: jobStateEnum('state').notNull().default('queued'),
     priority: integer('priority').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull().default(3),
@@ -153,6 +187,19 @@ export const jobs = pgTable(
     cancelRequested: boolean('cancel_requested').notNull().default(false),
     result: jsonb('result').$type<JobResult>(),
     error: text('error'),
+    /** Resources: whole GPUs, or a share of one (0 < gpus < 1); CPU in milli-cores; memory in MiB. */
+    gpus: real('gpus').notNull().default(0),
+    cpuMilli: integer('cpu_milli').notNull().default(0),
+    memoryMiB: integer('memory_mib').notNull().default(0),
+    /** Allowed GPU models, "H100|A100" (null: any). */
+    gpuModel: text('gpu_model'),
+    /** Scheduling: what the submitter expects it to run, and its window. */
+    expectedSeconds: real('expected_seconds'),
+    earliestStartAt: timestamp('earliest_start_at', { withTimezone: true }),
+    deadlineAt: timestamp('deadline_at', { withTimezone: true }),
+    /** Why it has not started, as the scheduler last said, and when it plans to start it. */
+    waitReason: text('wait_reason'),
+    plannedStartAt: timestamp('planned_start_at', { withTimezone: true }),
     createdAt: createdAt(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
@@ -162,6 +209,11 @@ export const jobs = pgTable(
     index('jobs_team').on(t.teamId, t.createdAt),
     check('jobs_max_attempts_range', sql`${t.maxAttempts} BETWEEN 1 AND 100`),
     check('jobs_failures_bounded', sql`${t.failures} <= ${t.maxAttempts}`),
+    check(
+      'jobs_gpus_whole_or_share',
+      sql`${t.gpus} >= 0 AND (${t.gpus} < 1 OR ${t.gpus} = floor(${t.gpus}))`,
+    ),
+    check('jobs_cpu_memory_nonnegative', sql`${t.cpuMilli} >= 0 AND ${t.memoryMiB} >= 0`),
   ],
 );
 
@@ -184,6 +236,10 @@ export const jobAttempts = pgTable(
     outputTail: text('output_tail'),
     error: text('error'),
     progress: jsonb('progress').$type<Record<string, unknown>>(),
+    /** Where the scheduler placed it on the worker's GPUs. */
+    gpuIndices: jsonb('gpu_indices').$type<number[]>().notNull().default([]),
+    milliPerGpu: integer('milli_per_gpu').notNull().default(0),
+    energy: jsonb('energy').$type<AttemptEnergy>(),
   },
   (t) => [
     uniqueIndex('job_attempts_job_number').on(t.jobId, t.number),
@@ -195,8 +251,57 @@ export const jobAttempts = pgTable(
   ],
 );
 
+/** Telemetry streamed while an attempt runs; (attempt, seq) makes a resent batch harmless. */
+export const attemptSamples = pgTable(
+  'attempt_samples',
+  {
+    attemptId: text('attempt_id')
+      .notNull()
+      .references(() => jobAttempts.id),
+    seq: integer('seq').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** Per GPU: power (W), utilisation (%), memory used (MiB). */
+    gpus: jsonb('gpus')
+      .$type<
+        { index: number; powerW: number | null; util: number | null; memoryMiB: number | null }[]
+      >()
+      .notNull(),
+    cpuW: real('cpu_w'),
+    method: text('method').$type<EnergyMethod>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.attemptId, t.seq] })],
+);
+
+/** One bill per job, written in the transaction that ends it; it covers every attempt that ran. */
+export const bills = pgTable('bills', {
+  jobId: text('job_id')
+    .primaryKey()
+    .references(() => jobs.id),
+  teamId: text('team_id')
+    .notNull()
+    .references(() => teams.id),
+  siteId: text('site_id').references(() => sites.id),
+  currency: text('currency').notNull(),
+  total: doublePrecision('total').notNull(),
+  hardware: doublePrecision('hardware').notNull(),
+  energy: doublePrecision('energy').notNull(),
+  operations: doublePrecision('operations').notNull(),
+  storage: doublePrecision('storage').notNull(),
+  bandwidth: doublePrecision('bandwidth').notNull(),
+  itKWh: doublePrecision('it_kwh').notNull(),
+  facilityKWh: doublePrecision('facility_kwh').notNull(),
+  co2eKg: doublePrecision('co2e_kg').notNull(),
+  energyMethod: text('energy_method').notNull(),
+  /** The bill as cost-model made it: formulas, inputs with labels, the hourly breakdown. */
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});
+
 export type Job = typeof jobs.$inferSelect;
 export type JobAttempt = typeof jobAttempts.$inferSelect;
+export type Bill = typeof bills.$inferSelect;
+export type AttemptSample = typeof attemptSamples.$inferSelect;
 export type Team = typeof teams.$inferSelect;
+export type Site = typeof sites.$inferSelect;
 export type Role = (typeof roleEnum.enumValues)[number];
 export type JobState = (typeof jobStateEnum.enumValues)[number];

@@ -6,7 +6,9 @@ import pg from 'pg';
  * A fresh, empty PostgreSQL database on the server named by `adminUrl`, so test files can run in
  * parallel without seeing each other's rows. `drop()` removes it.
  */
-export async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(
+  adminUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `wattwise_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -32,6 +34,11 @@ export async function createScratchDatabase(adminUrl: string): Promise<{ url: st
 }
 
 /** The database kinds a suite should run against: PGlite always, PostgreSQL when CI provides one. */
-export function databaseTargets(testDatabaseUrl: string | undefined): { name: string; adminUrl?: string }[] {
-  return [{ name: 'pglite' }, ...(testDatabaseUrl ? [{ name: 'postgres', adminUrl: testDatabaseUrl }] : [])];
+export function databaseTargets(
+  testDatabaseUrl: string | undefined,
+): { name: string; adminUrl?: string }[] {
+  return [
+    { name: 'pglite' },
+    ...(testDatabaseUrl ? [{ name: 'postgres', adminUrl: testDatabaseUrl }] : []),
+  ];
 }

@@ -45,7 +45,7 @@ describe.each(databaseTargets(process.env.TEST_DATABASE_URL))('schema on $name',
           sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
         )) as unknown as { rows: { table_name: string }[] }
       ).rows.map((r) => r.table_name);
-    const expected = ['api_tokens', 'job_attempts', 'jobs', 'nodes', 'sites', 'teams', 'users', 'workers'];
+    const expected = ['api_tokens', 'attempt_samples', 'bills', 'job_attempts', 'jobs', 'nodes', 'sites', 'teams', 'users', 'workers'];
     expect(await tables()).toEqual(expected);
     await h.migrate();
     expect(await tables()).toEqual(expected);

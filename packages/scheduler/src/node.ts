@@ -156,3 +156,5 @@ export function readSite(
     );
   }
 }
+
+export * from './run';

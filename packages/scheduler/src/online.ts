@@ -75,8 +75,11 @@ export type Decision = {
   placement: Placed[];
   reason: string;
   /** Every other queued job with why it waits (deferred, blocked, behind another). */
-  waiting: { jobId: string; reason: string }[];
+  waiting: Waiting[];
 };
+
+/** A job that is not starting now; `startsAtMs` when it waits for a chosen time (deferral, earliest start). */
+export type Waiting = { jobId: string; reason: string; startsAtMs?: number };
 
 /**
  * Which queued job should start now, where, and why the others wait: the same queue orders,
@@ -86,7 +89,7 @@ export type Decision = {
 export function decide(snapshot: Snapshot): Decision {
   const { nowMs, queued, nodes, policy } = snapshot;
   if (!Number.isFinite(nowMs)) throw new InputError('nowMs', nowMs, 'must be a time in ms');
-  const waiting: { jobId: string; reason: string }[] = [];
+  const waiting: Waiting[] = [];
   if (queued.length === 0)
     return { jobId: null, placement: [], reason: 'the queue is empty', waiting };
   if (nodes.length === 0) {
@@ -147,6 +150,7 @@ export function decide(snapshot: Snapshot): Decision {
       waiting.push({
         jobId: job.id,
         reason: `waits for its earliest start, ${new Date(earliest).toISOString()}`,
+        startsAtMs: earliest,
       });
     } else if (
       rates &&
@@ -165,7 +169,11 @@ export function decide(snapshot: Snapshot): Decision {
         const plan = planStart(rates, now, now, latest, job.expectedSeconds, watts, policy.timing);
         if (plan.start > now) {
           eligible = false;
-          waiting.push({ jobId: job.id, reason: plan.reason });
+          waiting.push({
+            jobId: job.id,
+            reason: plan.reason,
+            startsAtMs: nowMs + plan.start * 1000,
+          });
         }
       }
     }

@@ -7,6 +7,8 @@ export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelle
 
 type Team = RouterOutputs['admin']['teams'][number];
 type Job = RouterOutputs['jobs']['list']['items'][number];
+type JobDetail = RouterOutputs['jobs']['get'];
+type Bill = NonNullable<RouterOutputs['jobs']['bill']>;
 
 /** A team given by id or by name, as the server knows it. */
 export async function resolveTeam(api: Api, nameOrId: string): Promise<Team> {
@@ -27,6 +29,13 @@ export type SubmitOptions = {
   priority?: number;
   env?: Record<string, string>;
   cwd?: string;
+  gpus?: number;
+  cpu?: number;
+  memory?: number;
+  gpuModel?: string;
+  expected?: number;
+  earliest?: string;
+  deadline?: string;
 };
 
 export async function submitJob(api: Api, argv: string[], opts: SubmitOptions): Promise<Job> {
@@ -43,7 +52,64 @@ export async function submitJob(api: Api, argv: string[], opts: SubmitOptions): 
     ...(teamId ? { teamId } : {}),
     ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
     ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+    resources: {
+      ...(opts.gpus !== undefined ? { gpus: opts.gpus } : {}),
+      ...(opts.cpu !== undefined ? { cpuMilli: Math.round(opts.cpu * 1000) } : {}),
+      ...(opts.memory !== undefined ? { memoryMiB: opts.memory } : {}),
+      ...(opts.gpuModel ? { gpuModel: opts.gpuModel } : {}),
+    },
+    ...(opts.expected !== undefined ? { expectedSeconds: opts.expected } : {}),
+    ...(opts.earliest ? { earliestStart: opts.earliest } : {}),
+    ...(opts.deadline ? { deadline: opts.deadline } : {}),
   });
+}
+
+/** One job as lines: what it asked for, why it waits, and each attempt. */
+export function formatJob(job: JobDetail): string {
+  const lines = [
+    `${job.id}  ${job.state}  "${job.name}" (${job.kind})`,
+    `  needs      ${job.gpus} GPU${job.gpuModel ? ` (${job.gpuModel})` : ''}, ${job.cpuMilli / 1000} cores, ${job.memoryMiB} MiB`,
+    `  submitted  ${when(job.createdAt)}`,
+  ];
+  if (job.expectedSeconds !== null) lines.push(`  expected   ${job.expectedSeconds} s`);
+  if (job.deadlineAt) lines.push(`  deadline   ${when(job.deadlineAt)}`);
+  if (job.waitReason) lines.push(`  waits      ${job.waitReason}`);
+  if (job.plannedStartAt) lines.push(`  planned    ${when(job.plannedStartAt)}`);
+  if (job.error) lines.push(`  error      ${job.error}`);
+  for (const a of job.attemptList) {
+    const gpus = a.gpuIndices.length ? ` GPU ${a.gpuIndices.join(',')}` : '';
+    lines.push(
+      `  attempt ${a.number}  ${a.state}  ${a.workerId}${gpus}  ${when(a.startedAt)} → ${when(a.finishedAt)}${a.energy ? `  ${(a.energy.itKWh * 1000).toFixed(3)} Wh (${a.energy.method})` : ''}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The bill: each part with its formula, then the total, energy and carbon. */
+export function formatBill(bill: Bill): string {
+  const detail = bill.detail as {
+    lines: Record<string, { formula: string }>;
+    range: { low: number; high: number } | null;
+  };
+  const money = (x: number) => `${x.toFixed(6)} ${bill.currency}`;
+  const parts = ['hardware', 'energy', 'operations', 'storage', 'bandwidth'] as const;
+  const width = Math.max(...parts.map((p) => money(bill[p]).length));
+  const lines = [`bill for ${bill.jobId}`];
+  for (const p of parts) {
+    lines.push(
+      `  ${p.padEnd(10)} ${money(bill[p]).padStart(width)}  ${detail.lines[p]?.formula ?? ''}`,
+    );
+  }
+  lines.push(`  ${'total'.padEnd(10)} ${money(bill.total).padStart(width)}`);
+  if (detail.range)
+    lines.push(
+      `  range      ${money(detail.range.low)} to ${money(detail.range.high)} (modelled energy)`,
+    );
+  lines.push(
+    `  energy     ${bill.itKWh.toPrecision(4)} kWh IT, ${bill.facilityKWh.toPrecision(4)} kWh at the meter (${bill.energyMethod})`,
+    `  carbon     ${bill.co2eKg.toPrecision(4)} kgCO2e`,
+  );
+  return lines.join('\n') + '\n';
 }
 
 export type ListOptions = { state?: (typeof JOB_STATES)[number]; limit: number };

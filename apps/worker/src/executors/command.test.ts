@@ -149,4 +149,18 @@ describe('command executor', () => {
       `working directory ${join(dir, 'missing')} does not exist`,
     );
   });
+
+  it('feeds stdin and hands over the lines written to fd 3, apart from the output', async () => {
+    const lines: string[] = [];
+    const r = exited(
+      await startCommand(
+        { argv: ['sh', '-c', 'cat; printf \'{"n":1}\\n\\n{"n":2}\\nlast\' >&3; echo done'] },
+        { baseEnv, input: 'from stdin\n', onMessage: (line) => lines.push(line) },
+      ).result,
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.outputTail).toBe('from stdin\ndone\n');
+    // Blank lines are dropped; a last line without a newline still arrives.
+    expect(lines).toEqual(['{"n":1}', '{"n":2}', 'last']);
+  });
 });

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 import { z } from 'zod';
 
@@ -52,7 +53,17 @@ export type CommandOptions = {
   killGraceMs?: number;
   tailLines?: number;
   tailBytes?: number;
+  /** Written to the child's stdin, which is then closed (without it stdin is /dev/null). */
+  input?: string;
+  /**
+   * Opens fd 3 in the child as a message pipe: each line the child writes there is handed over
+   * here, apart from stdout and stderr (whose tail stays what a person reads).
+   */
+  onMessage?: (line: string) => void;
 };
+
+/** Longest a cancelled job may ignore SIGTERM before it is killed. */
+const CANCEL_GRACE_MS = 3000;
 
 /** Errors that another try could get past; a missing or forbidden program stays missing. */
 const PERMANENT_SPAWN_ERRORS = new Set([
@@ -131,14 +142,26 @@ export function startCommand(payload: CommandPayload, opts: CommandOptions): Run
     cwd: payload.cwd,
     env: { ...opts.baseEnv, ...payload.env },
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [
+      opts.input !== undefined ? 'pipe' : 'ignore',
+      'pipe',
+      'pipe',
+      ...(opts.onMessage ? (['pipe'] as const) : []),
+    ],
   });
+  const messages = opts.onMessage ? (child.stdio[3] as Readable | null) : null;
+  if (opts.input !== undefined && child.stdin) {
+    child.stdin.on('error', () => {}); // EPIPE: the child ended without reading it all
+    child.stdin.end(opts.input);
+  }
 
   const stop = (reason: StopReason) => {
     if (stoppedBy !== null || child.exitCode !== null || child.signalCode !== null) return;
     stoppedBy = reason;
     signalGroup(child, 'SIGTERM');
-    killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+    // A cancel is promised to act within seconds, so it does not wait the whole grace period.
+    const grace = reason === 'cancel' ? Math.min(graceMs, CANCEL_GRACE_MS) : graceMs;
+    killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), grace);
   };
 
   const result = new Promise<CommandResult>((resolve) => {
@@ -154,6 +177,25 @@ export function startCommand(payload: CommandPayload, opts: CommandOptions): Run
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8');
       stream?.on('data', (chunk: string) => tail.push(chunk));
+    }
+
+    if (messages && opts.onMessage) {
+      const onMessage = opts.onMessage;
+      let pending = '';
+      messages.setEncoding('utf8');
+      messages.on('data', (chunk: string) => {
+        if (!chunk.includes('\n')) {
+          pending += chunk; // part of a long line (a saved model): no need to scan it all again
+          return;
+        }
+        const lines = (pending + chunk).split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) if (line.trim() !== '') onMessage(line);
+      });
+      messages.once('end', () => {
+        if (pending.trim() !== '') onMessage(pending);
+        pending = '';
+      });
     }
 
     child.once('error', (err: NodeJS.ErrnoException) => {
@@ -182,6 +224,7 @@ export function startCommand(payload: CommandPayload, opts: CommandOptions): Run
       setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
+        messages?.destroy();
         done();
       }, 2_000).unref();
     });

@@ -10,14 +10,26 @@ describe('counterEnergy', () => {
 
   it('counts a reset as energy since zero', () => {
     // 900 J before the driver reloaded, then the counter restarts at 0 and reaches 250 J.
-    expect(counterEnergy([100_000, 1_000_000, 50_000, 250_000])).toEqual({ joules: 1_150, resets: 1, wraps: 0 });
+    expect(counterEnergy([100_000, 1_000_000, 50_000, 250_000])).toEqual({
+      joules: 1_150,
+      resets: 1,
+      wraps: 0,
+    });
   });
 
   it('tells a wrap from a reset by whether the counter could have gone round in one step', () => {
     const width = 2 ** 32;
     const readings = [width - 2_000, 3_000];
-    expect(counterEnergy(readings, { width, maxStepMj: 10_000 })).toEqual({ joules: 5, resets: 0, wraps: 1 });
-    expect(counterEnergy(readings, { width, maxStepMj: 1_000 })).toEqual({ joules: 3, resets: 1, wraps: 0 });
+    expect(counterEnergy(readings, { width, maxStepMj: 10_000 })).toEqual({
+      joules: 5,
+      resets: 0,
+      wraps: 1,
+    });
+    expect(counterEnergy(readings, { width, maxStepMj: 1_000 })).toEqual({
+      joules: 3,
+      resets: 1,
+      wraps: 0,
+    });
   });
 });
 

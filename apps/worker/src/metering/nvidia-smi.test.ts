@@ -4,7 +4,13 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { NvidiaSampler, parseSampleLine, parseTimestamp, SAMPLE_FIELDS, summarizeGpu } from './nvidia-smi';
+import {
+  NvidiaSampler,
+  parseSampleLine,
+  parseTimestamp,
+  SAMPLE_FIELDS,
+  summarizeGpu,
+} from './nvidia-smi';
 
 /**
  * Readings in the shape an H100 answers the full SAMPLE_FIELDS query, every 500 ms: a load step
@@ -20,7 +26,7 @@ const RECORDED = [
 
 describe('parsing nvidia-smi samples', () => {
   it('reads timestamps to the millisecond', () => {
-    expect(parseTimestamp('2026/11/28 10:00:01.5') ).toBe(Date.UTC(2026, 10, 28, 10, 0, 1, 500));
+    expect(parseTimestamp('2026/11/28 10:00:01.5')).toBe(Date.UTC(2026, 10, 28, 10, 0, 1, 500));
     expect(parseTimestamp('yesterday')).toBeNull();
   });
 
@@ -56,8 +62,14 @@ describe('summarizeGpu', () => {
   });
 
   it('falls back to integrated power, labelled so, where there is no counter', () => {
-    const samples = RECORDED.map((l) => parseSampleLine(l, SAMPLE_FIELDS)!).map(({ energyMj: _, ...s }) => s);
-    expect(summarizeGpu(samples, 0)).toMatchObject({ joules: 700, method: 'nvml-power', counter: null });
+    const samples = RECORDED.map((l) => parseSampleLine(l, SAMPLE_FIELDS)!).map(
+      ({ energyMj: _, ...s }) => s,
+    );
+    expect(summarizeGpu(samples, 0)).toMatchObject({
+      joules: 700,
+      method: 'nvml-power',
+      counter: null,
+    });
   });
 });
 
@@ -81,12 +93,17 @@ esac
     chmodSync(script, 0o755);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const env = (unsupported: string) => ({ ...process.env, PATH: `${dir}:${process.env.PATH}`, FAKE_UNSUPPORTED: unsupported });
+  const env = (unsupported: string) => ({
+    ...process.env,
+    PATH: `${dir}:${process.env.PATH}`,
+    FAKE_UNSUPPORTED: unsupported,
+  });
 
   it('streams samples until stopped, the same as parsing the recorded lines', async () => {
     const sampler = await NvidiaSampler.start({ intervalMs: 100, env: env('none') });
     expect(sampler.fields).toEqual(SAMPLE_FIELDS);
-    for (let i = 0; i < 100 && sampler.samples.length < RECORDED.length; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && sampler.samples.length < RECORDED.length; i++)
+      await new Promise((r) => setTimeout(r, 20));
     const samples = await sampler.stop();
     expect(samples).toEqual(RECORDED.map((l) => parseSampleLine(l, SAMPLE_FIELDS)));
     expect(summarizeGpu(samples, 0).joules).toBe(800);

@@ -68,22 +68,56 @@ export function parseSampleLine(line: string, fields: readonly Field[]): GpuSamp
   return sample;
 }
 
-function runSmi(args: string[], env?: NodeJS.ProcessEnv): Promise<string | null> {
+/** Where to find nvidia-smi and which GPUs to ask about; every field optional. */
+export type SmiOptions = { env?: NodeJS.ProcessEnv; program?: string; gpus?: readonly number[] };
+
+const idArgs = (gpus?: readonly number[]) => (gpus?.length ? [`--id=${gpus.join(',')}`] : []);
+
+/** stdout, or null when the program is missing, fails, or hangs (a wedged driver) past 10 s. */
+function runSmi(args: string[], opts: SmiOptions = {}): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile('nvidia-smi', args, { env, timeout: 10_000 }, (err, stdout) => resolve(err ? null : stdout));
+    execFile(
+      opts.program ?? 'nvidia-smi',
+      args,
+      { env: opts.env, timeout: 10_000 },
+      (err, stdout) => resolve(err ? null : stdout),
+    );
   });
 }
 
-/** The optional fields this driver answers with a number (older drivers lack `power.draw.instant`). */
-export async function supportedFields(env?: NodeJS.ProcessEnv): Promise<Field[]> {
+/**
+ * The optional fields this driver answers with a number (older drivers lack `power.draw.instant`).
+ * A field counts when any of the GPUs asked about answers it: on a machine that mixes GPU
+ * generations the others answer `[N/A]`, which the parser leaves out of their samples.
+ */
+export async function supportedFields(opts: SmiOptions = {}): Promise<Field[]> {
   const fields: Field[] = [...REQUIRED];
   for (const f of SAMPLE_FIELDS) {
     if (REQUIRED.includes(f)) continue;
-    const out = await runSmi([`--query-gpu=${f}`, '--format=csv,noheader,nounits'], env);
-    const first = out?.split('\n')[0]?.trim();
-    if (first && Number.isFinite(Number(first))) fields.push(f);
+    const out = await runSmi(
+      [`--query-gpu=${f}`, '--format=csv,noheader,nounits', ...idArgs(opts.gpus)],
+      opts,
+    );
+    const lines = out?.split('\n').map((l) => l.trim()) ?? [];
+    if (lines.some((l) => l !== '' && Number.isFinite(Number(l)))) fields.push(f);
   }
   return SAMPLE_FIELDS.filter((f) => fields.includes(f));
+}
+
+/** One reading of every GPU asked about; null when nvidia-smi cannot be run or fails. */
+export async function querySamples(
+  fields: readonly Field[],
+  opts: SmiOptions = {},
+): Promise<GpuSample[] | null> {
+  const out = await runSmi(
+    [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits', ...idArgs(opts.gpus)],
+    opts,
+  );
+  if (out === null) return null;
+  return out
+    .split('\n')
+    .map((line) => parseSampleLine(line, fields))
+    .filter((s): s is GpuSample => s !== null);
 }
 
 /** Streams samples from `nvidia-smi -lms` until stopped. */
@@ -103,15 +137,18 @@ export class NvidiaSampler {
     this.exited = new Promise((ok) => child.once('close', () => ok()));
   }
 
-  static async start(opts: { intervalMs: number; gpus?: number[]; env?: NodeJS.ProcessEnv }) {
-    const fields = await supportedFields(opts.env);
+  static async start(opts: SmiOptions & { intervalMs: number }) {
+    const fields = await supportedFields(opts);
     const args = [
       `--query-gpu=${fields.join(',')}`,
       '--format=csv,noheader,nounits',
       `-lms=${opts.intervalMs}`,
-      ...(opts.gpus?.length ? [`--id=${opts.gpus.join(',')}`] : []),
+      ...idArgs(opts.gpus),
     ];
-    const child = spawn('nvidia-smi', args, { env: opts.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(opts.program ?? 'nvidia-smi', args, {
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     return new NvidiaSampler(child, fields);
   }
 
@@ -135,21 +172,30 @@ export type GpuEnergy = {
 };
 
 /** Energy of one GPU over the samples' window, by counter and by each power field. */
-export function summarizeGpu(samples: readonly GpuSample[], gpu: number, maxPowerW = 2000): GpuEnergy {
+export function summarizeGpu(
+  samples: readonly GpuSample[],
+  gpu: number,
+  maxPowerW = 2000,
+): GpuEnergy {
   const mine = samples.filter((s) => s.gpu === gpu).sort((a, b) => a.tMs - b.tMs);
   const windowSeconds = mine.length > 1 ? (mine.at(-1)!.tMs - mine[0]!.tMs) / 1000 : 0;
   const readings = mine.map((s) => s.energyMj);
-  const counter = readings.length > 1 && readings.every((r) => r !== undefined)
-    ? counterEnergy(readings as number[], {
-        width: 2 ** 64,
-        maxStepMj: maxPowerW * 1000 * Math.max(1, windowSeconds),
-      })
-    : null;
+  const counter =
+    readings.length > 1 && readings.every((r) => r !== undefined)
+      ? counterEnergy(readings as number[], {
+          width: 2 ** 64,
+          maxStepMj: maxPowerW * 1000 * Math.max(1, windowSeconds),
+        })
+      : null;
   const integral = (key: 'instantW' | 'averageW' | 'drawW') =>
     mine.every((s) => s[key] !== undefined) && mine.length > 1
       ? integratePower(mine.map((s) => ({ tMs: s.tMs, watts: s[key]! })))
       : undefined;
-  const integrated = { instant: integral('instantW'), average: integral('averageW'), draw: integral('drawW') };
+  const integrated = {
+    instant: integral('instantW'),
+    average: integral('averageW'),
+    draw: integral('drawW'),
+  };
   const fallback = integrated.instant ?? integrated.draw ?? integrated.average ?? 0;
   return {
     gpu,

@@ -11,7 +11,12 @@ export const healthRouter = {
       await ctx.db.execute(sql`select 1`);
       database = { ok: true, kind: ctx.dbKind, latencyMs: performance.now() - started };
     } catch (err) {
-      database = { ok: false, kind: ctx.dbKind, latencyMs: performance.now() - started, error: String(err) };
+      database = {
+        ok: false,
+        kind: ctx.dbKind,
+        latencyMs: performance.now() - started,
+        error: String(err),
+      };
     }
     return { ok: database.ok, version: ctx.version, database, time: new Date().toISOString() };
   }),

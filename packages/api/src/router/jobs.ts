@@ -1,38 +1,85 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
-import { cancelJob, getJob, listJobs, submitJob } from '@wattwise/db';
+import { cancelJob, getBill, getJob, listJobs, listSamples, submitJob } from '@wattwise/db';
 import type { Principal } from '@wattwise/db';
 import { z } from 'zod';
 
+import { payloadSchemas, type JobKind } from '../payloads';
 import { userProcedure } from '../trpc';
 
 export const jobStates = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
-export const commandPayload = z.strictObject({
-  argv: z.array(z.string()).min(1, 'needs at least the program to run'),
-  env: z.record(z.string(), z.string()).optional(),
-  cwd: z.string().min(1).optional(),
-  timeoutSeconds: z.number().positive().max(7 * 24 * 3600).optional(),
+const resources = z.strictObject({
+  gpus: z
+    .number()
+    .min(0)
+    .max(64)
+    .refine(
+      (g) => g < 1 || Number.isInteger(g),
+      'must be whole GPUs or a share of one (0 < gpus < 1)',
+    )
+    .default(0),
+  cpuMilli: z.number().int().min(0).max(1_024_000).default(0),
+  memoryMiB: z
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024)
+    .default(0),
+  /** Allowed GPU models, "H100|A100". */
+  gpuModel: z.string().trim().min(1).max(200).optional(),
 });
 
-export const submitJobInput = z.strictObject({
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const jobBase = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  kind: z.literal('command'),
-  payload: commandPayload,
   teamId: z.string().optional(),
   priority: z.number().int().min(-100).max(100).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
+  resources: resources.optional(),
+  /** What the submitter expects it to run, seconds: lets the scheduler backfill and defer it. */
+  expectedSeconds: z
+    .number()
+    .positive()
+    .max(365 * 86_400)
+    .optional(),
+  earliestStart: instant.optional(),
+  deadline: instant.optional(),
 });
+
+const jobOf = <K extends JobKind>(kind: K) =>
+  jobBase.extend({ kind: z.literal(kind), payload: payloadSchemas[kind] });
+
+export const submitJobInput = z
+  .discriminatedUnion('kind', [jobOf('command'), jobOf('nn-train'), jobOf('simulate')])
+  .superRefine((job, ctx) => {
+    if (job.deadline && job.earliestStart && job.deadline <= job.earliestStart)
+      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'must be after earliestStart' });
+    if (job.deadline && job.expectedSeconds && job.earliestStart) {
+      const room = (job.deadline.getTime() - job.earliestStart.getTime()) / 1000;
+      if (room < job.expectedSeconds)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deadline'],
+          message: `leaves ${room} s after earliestStart, less than expectedSeconds (${job.expectedSeconds})`,
+        });
+    }
+  });
 
 /** A member acts for their own team only; an admin names the team (or gets the only one it can). */
 function teamFor(principal: Principal, requested: string | undefined): string {
   if (principal.role === 'member') {
     if (requested && requested !== principal.teamId) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `a member of ${principal.teamId} cannot act for team ${requested}` });
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `a member of ${principal.teamId} cannot act for team ${requested}`,
+      });
     }
     return principal.teamId!;
   }
-  if (!requested) throw new TRPCError({ code: 'BAD_REQUEST', message: 'teamId: required for an admin token' });
+  if (!requested)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'teamId: required for an admin token' });
   return requested;
 }
 
@@ -55,6 +102,10 @@ export const jobsRouter = {
       payload: input.payload,
       priority: input.priority,
       maxAttempts: input.maxAttempts,
+      ...input.resources,
+      expectedSeconds: input.expectedSeconds ?? null,
+      earliestStartAt: input.earliestStart ?? null,
+      deadlineAt: input.deadline ?? null,
     }),
   ),
   list: userProcedure
@@ -71,12 +122,32 @@ export const jobsRouter = {
     .query(({ ctx, input }) =>
       listJobs(ctx.db, {
         ...input,
-        teamId: ctx.principal.role === 'member' ? teamFor(ctx.principal, input.teamId) : input.teamId,
+        teamId:
+          ctx.principal.role === 'member' ? teamFor(ctx.principal, input.teamId) : input.teamId,
       }),
     ),
   get: userProcedure
     .input(z.strictObject({ id: z.string().min(1) }))
     .query(({ ctx, input }) => visibleJob(ctx.db, ctx.principal, input.id)),
+  /** The job's bill: five parts with their formulas, energy and its method; null until it is billed. */
+  bill: userProcedure
+    .input(z.strictObject({ id: z.string().min(1) }))
+    .query(async ({ ctx, input }) => {
+      await visibleJob(ctx.db, ctx.principal, input.id);
+      return getBill(ctx.db, input.id);
+    }),
+  /** Power, utilisation and memory samples of each attempt, for the job's charts. */
+  telemetry: userProcedure
+    .input(z.strictObject({ id: z.string().min(1) }))
+    .query(async ({ ctx, input }) => {
+      const job = await visibleJob(ctx.db, ctx.principal, input.id);
+      return Promise.all(
+        job.attemptList.map(async (a) => ({
+          attemptId: a.id,
+          samples: await listSamples(ctx.db, a.id),
+        })),
+      );
+    }),
   cancel: userProcedure
     .input(z.strictObject({ id: z.string().min(1) }))
     .mutation(async ({ ctx, input }) => {

@@ -1,0 +1,174 @@
+// The online half of the scheduler: when a worker asks for work, the server shows `decide` the queue
+// and every live worker's free capacity, the same queue orders, placements and deferral the
+// simulator runs, and hands the worker the job the policy starts on it now.
+import { findAccelerator, type Site } from '@wattwise/cost-model';
+import type { ClaimChoice, ClaimSnapshot, Job } from '@wattwise/db';
+import {
+  decide,
+  policyPreset,
+  type NodeState,
+  type PlacementName,
+  type PolicyConfig,
+  type PolicyName,
+  type QueuedJob,
+  type RunningJob,
+} from '@wattwise/scheduler';
+
+export type SchedulerSettings = {
+  policy: PolicyName;
+  placement: PlacementName;
+  /** Delay allowed to jobs without a deadline when deferral is on (cost-aware), hours. */
+  deferHours?: number;
+  carbonPricePerTonne?: number;
+  /** Prices and carbon for deferral; without it nothing is deferred. */
+  site?: Site | null;
+};
+
+export type Scheduler = {
+  settings: SchedulerSettings;
+  policy: PolicyConfig;
+  choose(snapshot: ClaimSnapshot): ClaimChoice;
+};
+
+/** How many times one claim may hand a job to another worker before answering this one. */
+const MAX_HANDOFFS = 32;
+
+export function createScheduler(settings: SchedulerSettings): Scheduler {
+  const policy = policyPreset(settings.policy, {
+    placement: settings.placement,
+    deferHours: settings.deferHours,
+    carbonPricePerTonne: settings.carbonPricePerTonne,
+  });
+  return {
+    settings,
+    policy,
+    choose: (snapshot) => choose(snapshot, policy, settings.site ?? null),
+  };
+}
+
+/**
+ * Decides for the whole cluster, not just the claimant: when the policy places the next job on
+ * another worker (a better fit), that job is set aside for it and the decision repeats, so a worker
+ * is only handed what the policy would start on it.
+ */
+function choose(snapshot: ClaimSnapshot, policy: PolicyConfig, site: Site | null): ClaimChoice {
+  const nodes = freeCapacity(snapshot);
+  const models = new Map(nodes.map((n) => [n.id, n.model]));
+  let queued = snapshot.queued.map((j) => queuedJob(j, models));
+  const running: RunningJob[] = snapshot.running
+    .filter((r) => r.expectedSeconds !== null)
+    .map((r) => ({
+      id: r.jobId,
+      nodeId: r.workerId,
+      expectedEndMs: r.startedAtMs + r.expectedSeconds! * 1000,
+      gpus: r.gpus,
+      cpuMilli: r.cpuMilli,
+      memoryMiB: r.memoryMiB,
+    }));
+  const handedOff = new Map<string, string>();
+  for (let round = 0; round <= MAX_HANDOFFS; round++) {
+    const decision = decide({
+      nowMs: snapshot.nowMs,
+      queued,
+      nodes,
+      running,
+      site: site ?? undefined,
+      policy,
+    });
+    const waiting = [
+      ...decision.waiting.map((w) => ({
+        jobId: w.jobId,
+        reason: w.reason,
+        plannedStartAt: w.startsAtMs === undefined ? null : new Date(w.startsAtMs),
+      })),
+      ...[...handedOff].map(([jobId, workerId]) => ({
+        jobId,
+        reason: `placed on worker ${workerId} (${policy.placement}); it starts there at that worker's next claim`,
+      })),
+    ];
+    const placed = decision.placement[0];
+    if (!decision.jobId || !placed) return { jobId: null, gpuIndices: [], milliPerGpu: 0, waiting };
+    if (placed.nodeId === snapshot.workerId)
+      return {
+        jobId: decision.jobId,
+        gpuIndices: placed.gpuIndices,
+        milliPerGpu: placed.gpuIndices.length > 0 ? placed.milliPerGpu : 0,
+        waiting,
+      };
+    // Reserve it on the worker the policy chose and look again for this one.
+    const node = nodes.find((n) => n.id === placed.nodeId)!;
+    const job = queued.find((q) => q.id === decision.jobId)!;
+    for (const k of placed.gpuIndices) node.gpuFree[k] = node.gpuFree[k]! - placed.milliPerGpu;
+    node.cpuMilliFree -= job.cpuMilli ?? 0;
+    node.memoryMiBFree -= job.memoryMiB ?? 0;
+    handedOff.set(job.id, placed.nodeId);
+    queued = queued.filter((q) => q !== job);
+  }
+  return { jobId: null, gpuIndices: [], milliPerGpu: 0, waiting: [] };
+}
+
+/** Each live worker as a node: its capacity less what its running attempts hold. */
+function freeCapacity(snapshot: ClaimSnapshot): NodeState[] {
+  return snapshot.workers.map((w) => {
+    const gpuFree = w.gpus.map(() => 1000);
+    let cpu = w.cpus * 1000;
+    let mem = w.memoryMb;
+    for (const r of snapshot.running) {
+      if (r.workerId !== w.id) continue;
+      for (const k of r.gpuIndices)
+        if (k < gpuFree.length) gpuFree[k] = gpuFree[k]! - r.milliPerGpu;
+      cpu -= r.cpuMilli;
+      mem -= r.memoryMiB;
+    }
+    return {
+      id: w.id,
+      model: w.gpus.length > 0 ? canonicalGpu(w.gpus[0]!.name) : '',
+      gpuFree: gpuFree.map((f) => Math.max(0, f)),
+      cpuMilliFree: Math.max(0, cpu),
+      memoryMiBFree: Math.max(0, mem),
+    };
+  });
+}
+
+/** A GPU's catalogue id when the catalogue knows it (so "NVIDIA H100 80GB HBM3" is h100-sxm5-80gb). */
+export function canonicalGpu(name: string): string {
+  try {
+    return findAccelerator(name).id;
+  } catch {
+    return name;
+  }
+}
+
+const squash = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
+
+function queuedJob(job: Job, models: Map<string, string>): QueuedJob {
+  return {
+    id: job.id,
+    submitMs: job.createdAt.getTime(),
+    gpus: job.gpus,
+    cpuMilli: job.cpuMilli,
+    memoryMiB: job.memoryMiB,
+    team: job.teamId,
+    priority: job.priority,
+    gpuModel: job.gpuModel ? acceptedModels(job.gpuModel, models) : undefined,
+    expectedSeconds: job.expectedSeconds ?? undefined,
+    deadlineMs: job.deadlineAt?.getTime(),
+    earliestStartMs: job.earliestStartAt?.getTime(),
+  };
+}
+
+/**
+ * The workers' model names a job's "H100|A100" accepts: an alternative matches a model whose id
+ * starts with it or whose raw name contains it, ignoring case, spaces and hyphens.
+ */
+function acceptedModels(spec: string, models: Map<string, string>): string {
+  const wanted = spec.split('|').map(squash).filter(Boolean);
+  const accepted = new Set<string>();
+  for (const model of models.values()) {
+    if (model === '') continue;
+    if (wanted.some((w) => squash(model).startsWith(w) || squash(model).includes(w)))
+      accepted.add(model);
+  }
+  // A model no worker has still has to be named, or the job would accept any GPU.
+  return accepted.size > 0 ? [...accepted].join('|') : spec;
+}

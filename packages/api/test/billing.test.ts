@@ -1,0 +1,169 @@
+import { TRPCError } from '@trpc/server';
+import type { Site as CostSite } from '@wattwise/cost-model';
+import { createToken, eq, listTeams, seedDemo } from '@wattwise/db';
+import { bills } from '@wattwise/db/schema';
+import { createDb } from '@wattwise/db/client';
+import type { DbHandle } from '@wattwise/db/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { appRouter } from '../src/root';
+import { createContext } from '../src/trpc';
+
+/** Bills made in the transaction that ends a job, through the worker procedures, in-process. */
+describe('bills', () => {
+  let h: DbHandle;
+  let teamId: string;
+  let admin: string;
+  let worker: string;
+  // Flat 0.10 USD/kWh and 0.5 kg/kWh at the site's own PUE (the demo site: 1.3).
+  const siteRates = (site: { id: string; name: string; pue: number }): CostSite => ({
+    id: site.id,
+    name: site.name,
+    currency: 'USD',
+    pue: site.pue,
+    tariff: { kind: 'flat', perKWh: 0.1 },
+    carbon: { kind: 'constant', kgPerKWh: 0.5 },
+  });
+  const caller = async (secret: string) =>
+    appRouter.createCaller(
+      await createContext(
+        { db: h.db, leaseSeconds: 30, version: 'test', dbKind: 'pglite', siteRates },
+        `Bearer ${secret}`,
+      ),
+    );
+  const energy = (kWh: number) => ({
+    itKWh: kWh,
+    method: 'nvml-energy' as const,
+    devices: [{ device: 'gpu0', kWh, method: 'nvml-energy' as const }],
+  });
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => 'OK',
+      (e: unknown) => (e instanceof TRPCError ? e.code : String(e)),
+    );
+
+  let workerId: string;
+  beforeAll(async () => {
+    h = await createDb('pglite:memory:');
+    await h.migrate();
+    await seedDemo(h.db);
+    teamId = (await listTeams(h.db))[0]!.id;
+    admin = (await createToken(h.db, { name: 'a', role: 'admin' })).secret;
+    worker = (await createToken(h.db, { name: 'w', role: 'worker' })).secret;
+    const reg = await (
+      await caller(worker)
+    ).workers.register({
+      hostname: 'h',
+      cpus: 8,
+      memoryMb: 32_000,
+      gpus: [{ index: 0, name: 'Tesla T4' }],
+      version: 't',
+    });
+    workerId = reg.workerId;
+  });
+  afterAll(() => h.close());
+
+  const run = async (maxAttempts = 1) => {
+    const a = await caller(admin);
+    const job = await a.jobs.submit({
+      name: 'billed',
+      kind: 'command',
+      payload: { argv: ['true'] },
+      teamId,
+      maxAttempts,
+      resources: { gpus: 1 },
+    });
+    return job;
+  };
+  const claim = async () => (await (await caller(worker)).workers.claim({ workerId }))!;
+
+  it('bills a completed job once: measured energy × PUE × price, and parts that add up', async () => {
+    const job = await run();
+    const { attempt } = await claim();
+    const w = await caller(worker);
+    const done = {
+      workerId,
+      attemptId: attempt.id,
+      exitCode: 0,
+      outputTail: '',
+      energy: energy(0.5),
+    };
+    await w.workers.complete(done);
+    await w.workers.complete(done); // the same report again: answered, not billed again
+    const bill = (await (await caller(admin)).jobs.bill({ id: job.id }))!;
+    // 0.5 kWh IT × 1.3 = 0.65 kWh at the meter; × 0.10 USD = 0.065 USD; × 0.5 kg = 0.325 kg.
+    expect(bill.itKWh).toBeCloseTo(0.5, 12);
+    expect(bill.facilityKWh).toBeCloseTo(0.65, 12);
+    expect(bill.energy).toBeCloseTo(0.065, 12);
+    expect(bill.co2eKg).toBeCloseTo(0.325, 12);
+    expect(bill.energyMethod).toBe('nvml-energy');
+    // Operations: the demo site's 0.25 USD per GPU-hour × 1 GPU × the hours the attempt held it.
+    const [att] = (await (await caller(admin)).jobs.get({ id: job.id })).attemptList;
+    const hours = (att!.finishedAt!.getTime() - att!.startedAt.getTime()) / 3_600_000;
+    expect(bill.operations).toBeCloseTo(0.25 * hours, 9);
+    expect(bill.hardware).toBeGreaterThan(0);
+    expect(bill.total).toBeCloseTo(
+      bill.hardware + bill.energy + bill.operations + bill.storage + bill.bandwidth,
+      12,
+    );
+    expect(await h.db.select().from(bills).where(eq(bills.jobId, job.id))).toHaveLength(1);
+  });
+
+  it('does not bill a retryable failure; the last attempt bills every attempt that ran', async () => {
+    const job = await run(2);
+    const first = await claim();
+    const w = await caller(worker);
+    await w.workers.fail({
+      workerId,
+      attemptId: first.attempt.id,
+      error: 'flaky',
+      retryable: true,
+      energy: energy(0.2),
+    });
+    expect(await (await caller(admin)).jobs.bill({ id: job.id })).toBeNull();
+    // The retry waits out its backoff (at most 1 s for a first failure): let it pass.
+    await h.db.execute(`UPDATE jobs SET run_after = now() WHERE id = '${job.id}'`);
+    const second = await claim();
+    expect(second.job.id).toBe(job.id);
+    // The first attempt's stale report changes nothing and bills nothing.
+    expect(
+      await code(
+        w.workers.complete({ workerId, attemptId: first.attempt.id, exitCode: 0, outputTail: '' }),
+      ),
+    ).toBe('CONFLICT');
+    expect(await (await caller(admin)).jobs.bill({ id: job.id })).toBeNull();
+    await w.workers.fail({
+      workerId,
+      attemptId: second.attempt.id,
+      error: 'flaky again',
+      retryable: true,
+      energy: energy(0.3),
+    });
+    const bill = (await (await caller(admin)).jobs.bill({ id: job.id }))!;
+    expect(bill.itKWh).toBeCloseTo(0.5, 12); // 0.2 + 0.3
+    expect(bill.energy).toBeCloseTo(0.5 * 1.3 * 0.1, 12);
+  });
+
+  it('keeps samples once each, however often a batch is resent', async () => {
+    await run();
+    const { attempt } = await claim();
+    const w = await caller(worker);
+    const batch = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => ({
+        seq: from + i,
+        at: new Date(Date.UTC(2026, 0, 1, 0, 0, from + i)).toISOString(),
+        gpus: [{ index: 0, powerW: 100 + from + i, util: 50, memoryMiB: 1000 }],
+        cpuW: null,
+        method: 'nvml-energy' as const,
+      }));
+    expect(
+      await w.workers.samples({ workerId, attemptId: attempt.id, samples: batch(0, 5) }),
+    ).toEqual({ stored: 5 });
+    expect(
+      await w.workers.samples({ workerId, attemptId: attempt.id, samples: batch(3, 7) }),
+    ).toEqual({ stored: 2 });
+    const [t] = await (await caller(admin)).jobs.telemetry({ id: attempt.jobId });
+    expect(t!.samples.map((s) => s.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(t!.samples.map((s) => s.gpus[0]!.powerW)).toEqual([100, 101, 102, 103, 104, 105, 106]);
+  });
+});
