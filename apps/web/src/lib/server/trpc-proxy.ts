@@ -12,6 +12,8 @@ export const PORTAL_PROCEDURES: ReadonlySet<string> = new Set([
   'jobs.get',
   'jobs.submit',
   'jobs.cancel',
+  'jobs.bill',
+  'jobs.telemetry',
 ]);
 
 const PROCEDURE_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(,[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*)*$/;
