@@ -2,7 +2,7 @@
 // and every live worker's free capacity, the same queue orders, placements and deferral the
 // simulator runs, and hands the worker the job the policy starts on it now.
 import { findAccelerator, type Site } from '@wattwise/cost-model';
-import type { ClaimChoice, ClaimSnapshot, Job } from '@wattwise/db';
+import type { ClaimChoice, ClaimSnapshot, QueuedForScheduler } from '@wattwise/db';
 import {
   decide,
   policyPreset,
@@ -78,7 +78,9 @@ function choose(snapshot: ClaimSnapshot, policy: PolicyConfig, site: Site | null
     const waiting = [
       ...decision.waiting.map((w) => ({
         jobId: w.jobId,
-        reason: w.reason,
+        // Waiting one's turn is the default and changes with every start; storing it would
+        // rewrite most of the queue on each claim.
+        reason: w.reason.startsWith('behind ') ? null : w.reason,
         plannedStartAt: w.startsAtMs === undefined ? null : new Date(w.startsAtMs),
       })),
       ...[...handedOff].map(([jobId, workerId]) => ({
@@ -141,7 +143,7 @@ export function canonicalGpu(name: string): string {
 
 const squash = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
 
-function queuedJob(job: Job, models: Map<string, string>): QueuedJob {
+function queuedJob(job: QueuedForScheduler, models: Map<string, string>): QueuedJob {
   return {
     id: job.id,
     submitMs: job.createdAt.getTime(),

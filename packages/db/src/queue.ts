@@ -160,7 +160,7 @@ export type ClaimSnapshot = {
   nowMs: number;
   workerId: string;
   /** Claimable jobs (queued, backoff over), highest priority and oldest first, at most `queueLimit`. */
-  queued: Job[];
+  queued: QueuedForScheduler[];
   /** Workers heard from within two leases, the claimant included. */
   workers: { id: string; cpus: number; memoryMb: number; gpus: GpuInfo[]; siteId: string | null }[];
   running: {
@@ -177,12 +177,29 @@ export type ClaimSnapshot = {
   }[];
 };
 
+/** What the scheduler reads of a queued job (not its payload, which may be megabytes). */
+const schedulingColumns = {
+  id: jobs.id,
+  teamId: jobs.teamId,
+  priority: jobs.priority,
+  createdAt: jobs.createdAt,
+  gpus: jobs.gpus,
+  cpuMilli: jobs.cpuMilli,
+  memoryMiB: jobs.memoryMiB,
+  gpuModel: jobs.gpuModel,
+  expectedSeconds: jobs.expectedSeconds,
+  earliestStartAt: jobs.earliestStartAt,
+  deadlineAt: jobs.deadlineAt,
+};
+export type QueuedForScheduler = Pick<Job, keyof typeof schedulingColumns>;
+
 /** The scheduler's answer: the job this worker starts now (and on which of its GPUs), and why others wait. */
 export type ClaimChoice = {
   jobId: string | null;
   gpuIndices: number[];
   milliPerGpu: number;
-  waiting: { jobId: string; reason: string; plannedStartAt?: Date | null }[];
+  /** Why each job waits; null: it waits its turn (nothing to say beyond its place in the queue). */
+  waiting: { jobId: string; reason: string | null; plannedStartAt?: Date | null }[];
 };
 
 export type ClaimOptions = {
@@ -266,7 +283,7 @@ async function claimSnapshot(db: Db, input: ClaimOptions): Promise<ClaimSnapshot
   )) as unknown as { rows: { now_ms: number }[] };
   const nowMs = Number(res.rows[0]!.now_ms);
   const queued = await db
-    .select()
+    .select(schedulingColumns)
     .from(jobs)
     .where(and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)))
     .orderBy(desc(jobs.priority), asc(jobs.createdAt), asc(jobs.id))
@@ -314,7 +331,7 @@ async function recordWaits(db: Db, waiting: ClaimChoice['waiting']): Promise<voi
   const rows = sql.join(
     waiting.map(
       (w) =>
-        sql`(${w.jobId}, ${w.reason.slice(0, 500)}, ${w.plannedStartAt?.toISOString() ?? null}::timestamptz)`,
+        sql`(${w.jobId}, ${w.reason?.slice(0, 500) ?? null}::text, ${w.plannedStartAt?.toISOString() ?? null}::timestamptz)`,
     ),
     sql`, `,
   );
