@@ -28,6 +28,12 @@ export type Scheduler = {
   settings: SchedulerSettings;
   policy: PolicyConfig;
   choose(snapshot: ClaimSnapshot): ClaimChoice;
+  /**
+   * Runs claims one at a time within this server. The database's advisory lock already serialises
+   * them across servers; queueing here first keeps waiting claims from holding pool connections
+   * that heartbeats and completions need.
+   */
+  exclusive<T>(claim: () => Promise<T>): Promise<T>;
 };
 
 /** How many times one claim may hand a job to another worker before answering this one. */
@@ -39,10 +45,16 @@ export function createScheduler(settings: SchedulerSettings): Scheduler {
     deferHours: settings.deferHours,
     carbonPricePerTonne: settings.carbonPricePerTonne,
   });
+  let tail: Promise<unknown> = Promise.resolve();
   return {
     settings,
     policy,
     choose: (snapshot) => choose(snapshot, policy, settings.site ?? null),
+    exclusive: (claim) => {
+      const run = tail.then(claim, claim);
+      tail = run.catch(() => {});
+      return run;
+    },
   };
 }
 
@@ -109,9 +121,15 @@ function choose(snapshot: ClaimSnapshot, policy: PolicyConfig, site: Site | null
   return { jobId: null, gpuIndices: [], milliPerGpu: 0, waiting: [] };
 }
 
-/** Each live worker as a node: its capacity less what its running attempts hold. */
+/**
+ * Each live worker as a node: its capacity less what its running attempts hold. The claimant comes
+ * first, so that among equally good workers (placements break ties by order) the one asking wins.
+ */
 function freeCapacity(snapshot: ClaimSnapshot): NodeState[] {
-  return snapshot.workers.map((w) => {
+  const workers = [...snapshot.workers].sort(
+    (a, b) => Number(b.id === snapshot.workerId) - Number(a.id === snapshot.workerId),
+  );
+  return workers.map((w) => {
     const gpuFree = w.gpus.map(() => 1000);
     let cpu = w.cpus * 1000;
     let mem = w.memoryMb;

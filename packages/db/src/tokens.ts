@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 
 import type { Db } from './client';
 import { newId } from './ids';
@@ -33,11 +33,27 @@ export async function createToken(
 
 export async function authenticate(db: Db, secret: string): Promise<Principal | null> {
   const [row] = await db
-    .update(apiTokens)
-    .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(apiTokens.tokenHash, hashToken(secret)), isNull(apiTokens.revokedAt)))
-    .returning();
-  return row ? { tokenId: row.id, role: row.role, teamId: row.teamId, name: row.name } : null;
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, hashToken(secret)), isNull(apiTokens.revokedAt)));
+  if (!row) return null;
+  // "Last used" to the minute is enough, and a write on every request would make every worker
+  // sharing a token contend for one row.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: sql`now()` })
+      .where(
+        and(
+          eq(apiTokens.id, row.id),
+          or(
+            isNull(apiTokens.lastUsedAt),
+            lt(apiTokens.lastUsedAt, sql`now() - interval '1 minute'`),
+          ),
+        ),
+      );
+  }
+  return { tokenId: row.id, role: row.role, teamId: row.teamId, name: row.name };
 }
 
 export async function countTokens(db: Db): Promise<number> {

@@ -88,13 +88,15 @@ export const workersRouter = {
     }),
   claim: workerProcedure
     .input(z.strictObject({ workerId: z.string().min(1) }))
-    .mutation(({ ctx, input }) =>
-      claimJob(ctx.db, {
-        workerId: input.workerId,
-        leaseSeconds: ctx.leaseSeconds,
-        choose: ctx.scheduler?.choose,
-      }),
-    ),
+    .mutation(({ ctx, input }) => {
+      const claim = () =>
+        claimJob(ctx.db, {
+          workerId: input.workerId,
+          leaseSeconds: ctx.leaseSeconds,
+          choose: ctx.scheduler?.choose,
+        });
+      return ctx.scheduler ? ctx.scheduler.exclusive(claim) : claim();
+    }),
   heartbeat: workerProcedure
     .input(z.strictObject(attemptRef))
     .mutation(({ ctx, input }) => heartbeat(ctx.db, { ...input, leaseSeconds: ctx.leaseSeconds })),
