@@ -129,6 +129,25 @@ describe('placements', () => {
     expect(p.gpus(0, share(800))).toBe(0b01);
   });
 
+  it('best fit passes over nodes short of memory, and comes back to them once memory is freed', () => {
+    const s = new ClusterState(nodes(3, 4));
+    const p = createPlacement('best-fit', s);
+    const hog = { gpus: 0, milli: 0, cpu: 0, mem: 250 * 1024, mask: -1 };
+    const needMem = (d: Demand): Demand => ({ ...d, mem: 8 * 1024 });
+    // Node 2: one whole GPU free and 700 free on GPU 2, but its memory is taken; node 1: 3 GPUs free.
+    s.allocate(2, 0b0011, whole(2));
+    use(s, 2, 2, 300);
+    s.allocate(2, 0, hog);
+    s.allocate(1, 0b0001, whole(1));
+    expect(p.choose(needMem(whole(1)), null)).toBe(1);
+    expect(p.choose(needMem(share(600)), null)).toBe(1);
+    // Freeing the memory changes neither node 2's free GPUs nor its CPU class: it must still be found.
+    s.release(2, 0, hog);
+    expect(p.choose(needMem(whole(1)), null)).toBe(2);
+    expect(p.choose(needMem(share(600)), null)).toBe(2);
+    expect(p.gpus(2, share(600))).toBe(0b0100);
+  });
+
   it('no placement puts a job on a node short of CPU or memory, or of the wrong model', () => {
     const c = buildCluster([
       { id: 'small', cpuMilli: 4000, memoryMiB: 1024, gpus: 8, model: 'T4' },

@@ -149,77 +149,156 @@ export function sizeClass(x: number): number {
 }
 
 /**
- * Items (nodes or GPUs) in doubly linked lists, one per (key, class): the key is what best fit ranks
- * by (free GPUs), the class is the size class of the node's free CPU. A word per key holds the
- * non-empty classes as bits and a summary bitset the keys with any item, so "the first key ≥ k with an
- * item of class ≥ c" costs a few word operations instead of a walk over items that cannot fit.
+ * Items (nodes or GPUs) in doubly linked lists, one per (key, class): the key is a node type and a
+ * level of what best fit ranks by (free GPUs), key = type × levels + level; the class is the size
+ * class of the node's free CPU. A word per key holds the non-empty classes as bits, and per level a
+ * bitset holds the types with any item there (with a bitset of the levels with any), so "the lowest
+ * level ≥ l where a type the job fits has items of class ≥ c" costs a few word operations instead of
+ * a walk over items that cannot fit.
+ * Memory is not indexed, yet on a busy cluster it is what most often fails: each list keeps an upper
+ * bound of its items' free memory, raised as memory is freed and made exact by a walk that finds
+ * nothing, and each key the largest bound of its lists from some class up (nodes short of CPU often
+ * have memory to spare), so lists and keys whose every node is short of memory are passed over.
  */
 class ClassBuckets {
   readonly head: Int32Array;
   private readonly tail: Int32Array;
-  readonly next: Int32Array;
-  private readonly prev: Int32Array;
-  private readonly at: Int32Array;
+  /**
+   * Per item, side by side so that one cache line holds them: the next item of its list (at 3 × item),
+   * the previous (3 × item + 1) and its list (3 × item + 2); -1 for none.
+   */
+  readonly link: Int32Array;
   readonly classes: Uint32Array;
-  private readonly summary: Uint32Array;
+  /** Words of a type bitset. */
+  readonly words: number;
+  /** Per level, the types with items at that level (`words` words each)… */
+  readonly levelTypes: Uint32Array;
+  /** …and the levels with any item. */
+  readonly levelsUsed: Uint32Array;
+  /** At least the most free memory of any item's node, per list (key × 32 + class)… */
+  readonly memHi: Int32Array;
+  /** …and per key, over its lists of class keyMemFrom and up. */
+  readonly keyMemHi: Int32Array;
+  readonly keyMemFrom: Uint8Array;
 
-  constructor(keys: number, items: number) {
+  constructor(
+    types: number,
+    readonly levels: number,
+    items: number,
+  ) {
+    const keys = types * levels;
     this.head = new Int32Array(keys * 32).fill(-1);
     this.tail = new Int32Array(keys * 32).fill(-1);
     this.classes = new Uint32Array(keys);
-    this.summary = new Uint32Array((keys >> 5) + 1);
-    this.next = new Int32Array(items).fill(-1);
-    this.prev = new Int32Array(items).fill(-1);
-    this.at = new Int32Array(items).fill(-1);
+    this.words = (types + 31) >> 5;
+    this.levelTypes = new Uint32Array(levels * this.words);
+    this.levelsUsed = new Uint32Array((levels + 31) >> 5);
+    this.link = new Int32Array(items * 3).fill(-1);
+    this.memHi = new Int32Array(keys * 32).fill(-1);
+    this.keyMemHi = new Int32Array(keys).fill(-1);
+    this.keyMemFrom = new Uint8Array(keys);
   }
 
-  /** Move item to (key, cls), or out of every list with key -1; appended at the tail. */
-  move(item: number, key: number, cls: number): void {
+  /**
+   * Move item to (key, cls), or out of every list with key -1; appended at the tail. `mem`: its
+   * node's free memory now, which the bounds of the list it is in must cover.
+   */
+  move(item: number, key: number, cls: number, mem: number): void {
     const b = key < 0 ? -1 : key * 32 + cls;
-    const have = this.at[item]!;
-    if (have === b) return;
+    const L = this.link;
+    const at = 3 * item;
+    const have = L[at + 2]!;
+    if (have === b) {
+      if (b >= 0) this.raise(b, mem);
+      return;
+    }
     if (have >= 0) {
-      const p = this.prev[item]!;
-      const n = this.next[item]!;
-      if (p >= 0) this.next[p] = n;
+      const p = L[at + 1]!;
+      const n = L[at]!;
+      if (p >= 0) L[3 * p] = n;
       else this.head[have] = n;
-      if (n >= 0) this.prev[n] = p;
+      if (n >= 0) L[3 * n + 1] = p;
       else this.tail[have] = p;
       if (this.head[have] === -1) {
         const k = have >> 5;
         const left = (this.classes[k]! & ~(1 << (have & 31))) >>> 0;
         this.classes[k] = left;
-        if (left === 0) this.summary[k >> 5]! &= ~(1 << (k & 31));
+        this.memHi[have] = -1;
+        if (left === 0) {
+          this.keyEmptied(k);
+          this.keyMemHi[k] = -1;
+          this.keyMemFrom[k] = 0;
+        }
       }
     }
-    this.at[item] = b;
+    L[at + 2] = b;
     if (b >= 0) {
       const t = this.tail[b]!;
-      this.prev[item] = t;
-      this.next[item] = -1;
-      if (t >= 0) this.next[t] = item;
+      L[at + 1] = t;
+      L[at] = -1;
+      if (t >= 0) L[3 * t] = item;
       else {
         this.head[b] = item;
-        this.classes[key] = (this.classes[key]! | (1 << cls)) >>> 0;
-        this.summary[key >> 5]! |= 1 << (key & 31);
+        const was = this.classes[key]!;
+        this.classes[key] = (was | (1 << cls)) >>> 0;
+        if (was === 0) this.keyFilled(key);
       }
       this.tail[b] = item;
+      this.raise(b, mem);
     }
   }
 
-  /** First key in [from, to] holding any item, or -1. */
-  nextKey(from: number, to: number): number {
+  private keyFilled(k: number): void {
+    const type = (k / this.levels) | 0;
+    const level = k - type * this.levels;
+    this.levelTypes[level * this.words + (type >> 5)]! |= 1 << (type & 31);
+    this.levelsUsed[level >> 5]! |= 1 << (level & 31);
+  }
+
+  private keyEmptied(k: number): void {
+    const type = (k / this.levels) | 0;
+    const level = k - type * this.levels;
+    const base = level * this.words;
+    this.levelTypes[base + (type >> 5)]! &= ~(1 << (type & 31));
+    for (let w = 0; w < this.words; w++) if (this.levelTypes[base + w] !== 0) return;
+    this.levelsUsed[level >> 5]! &= ~(1 << (level & 31));
+  }
+
+  private raise(b: number, mem: number): void {
+    if (this.memHi[b]! < mem) this.memHi[b] = mem;
+    const k = b >> 5;
+    if ((b & 31) >= this.keyMemFrom[k]! && this.keyMemHi[k]! < mem) this.keyMemHi[k] = mem;
+  }
+
+  /** Whether no item of key k in a class ≥ cls can have `mem` free memory. */
+  keyShort(k: number, cls: number, mem: number): boolean {
+    return this.keyMemFrom[k]! <= cls && this.keyMemHi[k]! < mem;
+  }
+
+  /** The key's bound over classes ≥ cls, after a search from that class found nothing. */
+  tightenKey(k: number, cls: number): void {
+    let hi = -1;
+    for (let bits = this.classes[k]! & (~0 << cls); bits !== 0; bits &= bits - 1) {
+      const m = this.memHi[k * 32 + 31 - Math.clz32(bits & -bits)]!;
+      if (m > hi) hi = m;
+    }
+    this.keyMemHi[k] = hi;
+    this.keyMemFrom[k] = cls;
+  }
+
+  /** The lowest level in [from, to] with any item, or -1. */
+  nextLevel(from: number, to: number): number {
     if (from > to) return -1;
     let w = from >> 5;
-    let bits = this.summary[w]! & (~0 << (from & 31));
+    let bits = this.levelsUsed[w]! & (~0 << (from & 31));
     const last = to >> 5;
     for (;;) {
       if (bits !== 0) {
-        const k = (w << 5) + (31 - Math.clz32(bits & -bits));
-        return k <= to ? k : -1;
+        const level = (w << 5) + (31 - Math.clz32(bits & -bits));
+        return level <= to ? level : -1;
       }
       if (++w > last) return -1;
-      bits = this.summary[w]!;
+      bits = this.levelsUsed[w]!;
     }
   }
 }
@@ -284,12 +363,13 @@ function nodeTypes(s: ClusterState): NodeTypes {
  * Best fit on GPUs: a share goes to the GPU with the least free share that still holds it (cluster
  * wide; a whole free GPU only when no partly used one holds it); whole GPUs go to the node with the
  * fewest fully free GPUs that still has enough; CPU-only jobs go where the fewest whole GPUs are free,
- * so free GPUs stay together. Among equals: the node in the lowest CPU size class above the job's own
- * (every node there has the CPU), else one of the first few of its own class; then the smaller node
- * type; then the node that entered its list first, so that big nodes stay free for big jobs. GPUs are
+ * so free GPUs stay together. Among equals: the smaller node type; then the node in the lowest CPU
+ * size class above the job's own (every node there has the CPU), else one of the first few of its own
+ * class; then the node that entered its list first, so that big nodes stay free for big jobs. GPUs are
  * listed by node type (model, GPUs, CPU, memory) and free milli-GPU, nodes by type and fully free
- * GPUs, each with the size class of the node's free CPU: the search skips types too small for the job
- * and lists whose CPU is too small, and stops at the first that fits.
+ * GPUs, each with the size class of the node's free CPU: the search goes up the levels (free share or
+ * free GPUs), at each looks only at the types the job fits and at lists whose CPU is big enough, and
+ * stops at the first node that fits.
  */
 class BestFit implements Placement {
   readonly name = 'best-fit' as const;
@@ -297,20 +377,23 @@ class BestFit implements Placement {
   private readonly gpuB: ClassBuckets;
   private readonly nodeB: ClassBuckets;
   private readonly gpuNode: Int32Array;
-  private readonly nodeBase: Int32Array;
-  private readonly nodeCls: Int8Array;
+  /** Per node, side by side: its type (at 3 × node), and the CPU class and free memory it was last indexed with. */
+  private readonly nodeInfo: Int32Array;
   private lastGpu = -1;
 
   constructor(private readonly s: ClusterState) {
     const c = s.cluster;
     const types = (this.types = nodeTypes(s));
-    this.nodeBase = new Int32Array(types.count + 1);
-    for (let t = 0; t < types.count; t++)
-      this.nodeBase[t + 1] = this.nodeBase[t]! + types.gpus[t]! + 1;
-    this.nodeB = new ClassBuckets(this.nodeBase[types.count]!, c.count);
-    this.gpuB = new ClassBuckets(types.count * 1001, c.totalGpus);
+    this.nodeB = new ClassBuckets(types.count, Math.max(0, ...types.gpus) + 1, c.count);
+    this.gpuB = new ClassBuckets(types.count, 1001, c.totalGpus);
     this.gpuNode = new Int32Array(c.totalGpus);
-    this.nodeCls = new Int8Array(c.count).fill(-1);
+    this.nodeInfo = new Int32Array(3 * c.count);
+    this.fitTypes = new Int32Array(types.count);
+    this.fitMask = new Uint32Array(this.nodeB.words);
+    for (let i = 0; i < c.count; i++) {
+      this.nodeInfo[3 * i] = types.of[i]!;
+      this.nodeInfo[3 * i + 1] = -1;
+    }
     for (let i = 0; i < c.count; i++) {
       for (let g = c.gpuBase[i]!; g < c.gpuBase[i + 1]!; g++) this.gpuNode[g] = i;
       this.update(i, -1);
@@ -320,13 +403,17 @@ class BestFit implements Placement {
   update(node: number, changedGpus = -1): void {
     const s = this.s;
     const c = s.cluster;
-    const t = this.types.of[node]!;
+    const info = this.nodeInfo;
+    const t = info[3 * node]!;
     const on = s.power[node] === POWER_ON;
     const cls = sizeClass(s.cpuFree[node]!);
-    this.nodeB.move(node, on ? this.nodeBase[t]! + s.fullFree[node]! : -1, cls);
-    // A new CPU class moves every GPU of the node; otherwise only those whose share changed.
-    const mask = cls === this.nodeCls[node] ? changedGpus : -1;
-    this.nodeCls[node] = cls;
+    const mem = s.memFree[node]!;
+    this.nodeB.move(node, on ? t * this.nodeB.levels + s.fullFree[node]! : -1, cls, mem);
+    // A new CPU class moves every GPU of the node, and so does freed memory (to raise the bounds of
+    // their lists); otherwise only the GPUs whose share changed move.
+    const mask = cls === info[3 * node + 1] && mem <= info[3 * node + 2]! ? changedGpus : -1;
+    info[3 * node + 1] = cls;
+    info[3 * node + 2] = mem;
     if (mask === 0) return;
     const base = t * 1001;
     // Only partly used GPUs are listed; whole free ones are found through their node.
@@ -334,102 +421,88 @@ class BestFit implements Placement {
     for (let g = g0, end = c.gpuBase[node + 1]!; g < end; g++) {
       if (((mask >>> (g - g0)) & 1) === 0) continue;
       const f = s.gpuFree[g]!;
-      this.gpuB.move(g, on && f > 0 && f < 1000 ? base + f : -1, cls);
+      this.gpuB.move(g, on && f > 0 && f < 1000 ? base + f : -1, cls, mem);
     }
+  }
+
+  /** The node types big enough for the last demand shape seen (jobs come in runs of one shape). */
+  private readonly fitTypes: Int32Array;
+  private fitCount = 0;
+  private readonly fitMask: Uint32Array;
+  private readonly fitShape = new Float64Array(4).fill(NaN);
+
+  private typesFor(d: Demand): void {
+    const f = this.fitShape;
+    if (f[0] === d.mask && f[1] === d.cpu && f[2] === d.mem && f[3] === d.gpus) return;
+    f[0] = d.mask;
+    f[1] = d.cpu;
+    f[2] = d.mem;
+    f[3] = d.gpus;
+    const T = this.types;
+    this.fitCount = 0;
+    this.fitMask.fill(0);
+    for (let t = 0; t < T.count; t++)
+      if (
+        ((d.mask >>> T.model[t]!) & 1) !== 0 &&
+        T.cpu[t]! >= d.cpu &&
+        T.mem[t]! >= d.mem &&
+        T.gpus[t]! >= d.gpus
+      ) {
+        this.fitTypes[this.fitCount++] = t;
+        this.fitMask[t >> 5]! |= 1 << (t & 31);
+      }
   }
 
   choose(d: Demand, exclude: Uint8Array | null): number {
-    const T = this.types;
+    this.typesFor(d);
     const minClass = sizeClass(d.cpu);
-    let best = -1;
-    let bestScore = Infinity;
     this.lastGpu = -1;
-    const share = d.gpus > 0 && d.milli < 1000;
-    for (let t = 0; t < T.count && bestScore > 0; t++) {
-      if (
-        ((d.mask >>> T.model[t]!) & 1) === 0 ||
-        T.cpu[t]! < d.cpu ||
-        T.mem[t]! < d.mem ||
-        T.gpus[t]! < d.gpus
-      )
-        continue;
-      if (share) {
-        // A share: the tightest partly used GPU of this type that holds it, else a whole free one.
-        const g = this.tightestGpu(t, d, minClass, exclude, bestScore);
-        if (g >= 0) {
-          best = this.gpuNode[g]!;
-          bestScore = this.found;
-          this.lastGpu = g;
-          continue;
-        }
-        const whole = 1000 - d.milli;
-        if (whole >= bestScore) continue;
-        const node = this.fewestFree(t, 1, d, minClass, exclude, Infinity);
-        if (node >= 0) {
-          best = node;
-          bestScore = whole;
-          this.lastGpu = -1;
-        }
-      } else {
-        // Whole GPUs (or none): the node of this type with the fewest fully free GPUs that suffices.
-        const node = this.fewestFree(t, d.gpus, d, minClass, exclude, bestScore);
-        if (node >= 0) {
-          best = node;
-          bestScore = this.found;
+    if (d.gpus > 0 && d.milli < 1000) {
+      // A share: the tightest partly used GPU that holds it…
+      const g = this.lowest(this.gpuB, d.milli, 999, d, minClass, exclude, true);
+      if (g >= 0) {
+        this.lastGpu = g;
+        return this.gpuNode[g]!;
+      }
+      // …else a whole free GPU: on the first type that has one, the node with the fewest.
+      const B = this.nodeB;
+      for (let i = 0; i < this.fitCount; i++) {
+        const t = this.fitTypes[i]!;
+        for (let level = 1; level < B.levels; level++) {
+          const k = t * B.levels + level;
+          if (B.classes[k] === 0 || B.keyShort(k, minClass, d.mem)) continue;
+          const node = this.firstIn(B, k, minClass, d, exclude, false);
+          if (node >= 0) return node;
         }
       }
+      return -1;
     }
-    return best;
+    return this.lowest(this.nodeB, d.gpus, this.nodeB.levels - 1, d, minClass, exclude, false);
   }
 
-  /** Score of the last hit of tightestGpu / fewestFree. */
-  private found = 0;
-
-  /** The partly used GPU of type t with the least free share ≥ d.milli (score below `limit`) whose node fits. */
-  private tightestGpu(
-    t: number,
+  /**
+   * The first item that fits at the lowest level in [from, to] (free share, or fully free GPUs), the
+   * smaller type first among those of one level.
+   */
+  private lowest(
+    B: ClassBuckets,
+    from: number,
+    to: number,
     d: Demand,
     minClass: number,
     exclude: Uint8Array | null,
-    limit: number,
+    gpus: boolean,
   ): number {
-    const base = t * 1001;
-    const B = this.gpuB;
-    for (
-      let k = B.nextKey(base + d.milli, base + 999);
-      k >= 0 && k - base - d.milli < limit;
-      k = B.nextKey(k + 1, base + 999)
-    ) {
-      const i = this.firstIn(B, k, minClass, d, exclude, true);
-      if (i >= 0) {
-        this.found = k - base - d.milli;
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** The node of type t with the fewest fully free GPUs ≥ need (score below `limit`) that fits. */
-  private fewestFree(
-    t: number,
-    need: number,
-    d: Demand,
-    minClass: number,
-    exclude: Uint8Array | null,
-    limit: number,
-  ): number {
-    const base = this.nodeBase[t]!;
-    const top = this.nodeBase[t + 1]! - 1;
-    const B = this.nodeB;
-    for (
-      let k = B.nextKey(base + need, top);
-      k >= 0 && k - base - need < limit;
-      k = B.nextKey(k + 1, top)
-    ) {
-      const i = this.firstIn(B, k, minClass, d, exclude, false);
-      if (i >= 0) {
-        this.found = k - base - need;
-        return i;
+    const fit = this.fitMask;
+    const words = B.words;
+    for (let level = B.nextLevel(from, to); level >= 0; level = B.nextLevel(level + 1, to)) {
+      for (let w = 0; w < words; w++) {
+        for (let bits = B.levelTypes[level * words + w]! & fit[w]!; bits !== 0; bits &= bits - 1) {
+          const k = ((w << 5) + 31 - Math.clz32(bits & -bits)) * B.levels + level;
+          if (B.keyShort(k, minClass, d.mem)) continue;
+          const i = this.firstIn(B, k, minClass, d, exclude, gpus);
+          if (i >= 0) return i;
+        }
       }
     }
     return -1;
@@ -438,6 +511,7 @@ class BestFit implements Placement {
   /**
    * The first item under key k whose node fits: the lowest CPU class above the demand's own first
    * (every node there has the CPU), then a few nodes of the demand's own class (some may not).
+   * Lists whose memory bound is short are passed over; a list walked to its end sets its bound.
    */
   private firstIn(
     B: ClassBuckets,
@@ -448,22 +522,34 @@ class BestFit implements Placement {
     gpus: boolean,
   ): number {
     const s = this.s;
+    const memFree = s.memFree;
     const all = B.classes[k]!;
     let bits = minClass >= 31 ? 0 : all & (~0 << (minClass + 1));
     while (bits !== 0) {
-      const cls = 31 - Math.clz32(bits & -bits);
+      const b = k * 32 + 31 - Math.clz32(bits & -bits);
       bits &= bits - 1;
-      for (let i = B.head[k * 32 + cls]!; i >= 0; i = B.next[i]!) {
+      if (B.memHi[b]! < d.mem) continue;
+      let hi = -1;
+      for (let i = B.head[b]!; i >= 0; i = B.link[3 * i]!) {
         const node = gpus ? this.gpuNode[i]! : i;
         if (s.fits(node, d) && (exclude === null || exclude[node] === 0)) return i;
+        if (memFree[node]! > hi) hi = memFree[node]!;
       }
+      B.memHi[b] = hi;
     }
-    if (((all >>> minClass) & 1) === 0) return -1;
-    let budget = SAME_CLASS_LOOKS;
-    for (let i = B.head[k * 32 + minClass]!; i >= 0 && budget-- > 0; i = B.next[i]!) {
-      const node = gpus ? this.gpuNode[i]! : i;
-      if (s.fits(node, d) && (exclude === null || exclude[node] === 0)) return i;
+    const b = k * 32 + minClass;
+    if (((all >>> minClass) & 1) !== 0 && B.memHi[b]! >= d.mem) {
+      let hi = -1;
+      let budget = SAME_CLASS_LOOKS;
+      let i = B.head[b]!;
+      for (; i >= 0 && budget-- > 0; i = B.link[3 * i]!) {
+        const node = gpus ? this.gpuNode[i]! : i;
+        if (s.fits(node, d) && (exclude === null || exclude[node] === 0)) return i;
+        if (memFree[node]! > hi) hi = memFree[node]!;
+      }
+      if (i < 0) B.memHi[b] = hi;
     }
+    B.tightenKey(k, minClass);
     return -1;
   }
 

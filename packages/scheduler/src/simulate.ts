@@ -239,6 +239,8 @@ class Simulator {
   private freeSlot = -1;
   private slotCount = 0;
   private readonly nodeSlots: Int32Array;
+  /** Whether the slots of each node are listed: only backfill's reservations and LAS's preemption read them. */
+  private readonly slotsByNode: boolean;
 
   // Queues.
   private readonly lists: JobList[];
@@ -280,8 +282,10 @@ class Simulator {
   private readonly modelIdleW: Float64Array;
   private readonly modelDynW: Float64Array;
   private readonly modelCost: Float64Array;
+  // Which order runs, so the bookkeeping only another order reads is skipped.
   private readonly fair: boolean;
-  private readonly nodeIdleW: Float64Array;
+  private readonly las: boolean;
+  private readonly backfill: boolean;
   private readonly nodeHwRate: Float64Array;
   private readonly checkAt: Float64Array;
   private readonly bootClaimed: Uint8Array;
@@ -394,6 +398,9 @@ class Simulator {
     this.teamCursor = new Int32Array(teams);
 
     this.fair = this.p.order === 'fair';
+    this.las = this.p.order === 'las';
+    this.backfill = this.p.order === 'backfill';
+    this.slotsByNode = this.backfill || this.las;
     this.modelIdleW = Float64Array.from(c.models, (m) => m.idleW);
     this.modelDynW = Float64Array.from(
       c.models,
@@ -401,14 +408,12 @@ class Simulator {
     );
     this.modelCost = Float64Array.from(c.models, (m) => m.costPerGpuHour);
     // Node power and hardware cost rates.
-    this.nodeIdleW = new Float64Array(c.count);
     this.nodeHwRate = new Float64Array(c.count);
     for (let i = 0; i < c.count; i++) {
       const m = c.models[c.model[i]!]!;
-      this.nodeIdleW[i] = this.power.hostIdleW + c.gpus[i]! * m.idleW;
       this.nodeHwRate[i] =
         c.gpus[i]! * m.costPerGpuHour + (c.cpuMilli[i]! / 1000) * this.p.fair.cpuCoreHourCost;
-      this.pIdle += this.nodeIdleW[i]!;
+      this.pIdle += this.idleW(i);
     }
     this.checkAt = new Float64Array(c.count).fill(NaN);
     this.bootClaimed = new Uint8Array(c.count);
@@ -754,11 +759,13 @@ class Simulator {
     this.slotMask[slot] = mask;
     this.slotSibling[slot] = this.firstSlot[j]!;
     this.firstSlot[j] = slot;
-    const h = this.nodeSlots[node]!;
-    this.slotNext[slot] = h;
-    this.slotPrev[slot] = -1;
-    if (h >= 0) this.slotPrev[h] = slot;
-    this.nodeSlots[node] = slot;
+    if (this.slotsByNode) {
+      const h = this.nodeSlots[node]!;
+      this.slotNext[slot] = h;
+      this.slotPrev[slot] = -1;
+      if (h >= 0) this.slotPrev[h] = slot;
+      this.nodeSlots[node] = slot;
+    }
     if (this.firstNode[j]! < 0) this.firstNode[j] = node;
     // Power and money of this replica.
     const m = this.c.model[node]!;
@@ -768,7 +775,8 @@ class Simulator {
     this.watts[j]! += gpuShare * this.modelIdleW[m]! + dyn;
     this.dyn[j]! += dyn;
     this.busyDyn += dyn;
-    this.moneyRate[j]! += gpuShare * this.modelCost[m]! + cores * this.p.fair.cpuCoreHourCost;
+    if (this.fair)
+      this.moneyRate[j]! += gpuShare * this.modelCost[m]! + cores * this.p.fair.cpuCoreHourCost;
   }
 
   private growSlots(): void {
@@ -796,17 +804,19 @@ class Simulator {
     const end = t + this.remaining[j]!;
     this.finishAt[j] = end;
     this.heap.push(end, (j << 3) | EV_FINISH);
-    const est = w.estimate[j]!;
-    const ran = w.duration[j]! - this.remaining[j]!;
-    this.expEnd[j] = Number.isFinite(est)
-      ? t + Math.max(est - ran, this.remaining[j]! > 0 ? 1 : 0)
-      : Infinity;
+    if (this.backfill) {
+      const est = w.estimate[j]!;
+      const ran = w.duration[j]! - this.remaining[j]!;
+      this.expEnd[j] = Number.isFinite(est)
+        ? t + Math.max(est - ran, this.remaining[j]! > 0 ? 1 : 0)
+        : Infinity;
+    }
     if (this.fair) {
       const team = w.team[j]!;
       this.accrue(team, t);
       this.teamRate[team]! += this.moneyRate[j]!;
     }
-    if (this.p.order === 'las' && w.preemptible[j] && w.replicas[j] === 1 && this.share[j]! > 0) {
+    if (this.las && w.preemptible[j] && w.replicas[j] === 1 && this.share[j]! > 0) {
       this.prePos[j] = this.runningPreCount;
       this.runningPre[this.runningPreCount++] = j;
       this.scheduleLevel(j, t);
@@ -853,24 +863,26 @@ class Simulator {
       this.cost[j]! += (watts / 3.6e6) * (this.prev[0]! - a[0]!);
       this.co2[j]! += (watts / 3.6e6) * (this.prev[1]! - a[1]!);
     }
-    this.attained[j]! += this.share[j]! * ran;
+    if (this.las) this.attained[j]! += this.share[j]! * ran;
     this.busyDyn -= this.dyn[j]!;
     if (this.fair) {
       const team = w.team[j]!;
       this.accrue(team, t);
       this.teamRate[team]! -= this.moneyRate[j]!;
+      this.moneyRate[j] = 0;
     }
     this.watts[j] = 0;
     this.dyn[j] = 0;
-    this.moneyRate[j] = 0;
     for (let slot = this.firstSlot[j]!; slot >= 0;) {
       const node = this.slotNode[slot]!;
       s.release(node, this.slotMask[slot]!, d);
-      const p = this.slotPrev[slot]!;
-      const nx = this.slotNext[slot]!;
-      if (p >= 0) this.slotNext[p] = nx;
-      else this.nodeSlots[node] = nx;
-      if (nx >= 0) this.slotPrev[nx] = p;
+      if (this.slotsByNode) {
+        const p = this.slotPrev[slot]!;
+        const nx = this.slotNext[slot]!;
+        if (p >= 0) this.slotNext[p] = nx;
+        else this.nodeSlots[node] = nx;
+        if (nx >= 0) this.slotPrev[nx] = p;
+      }
       this.addGain(node);
       if (s.jobsOn[node] === 0) this.nodeIdle(node, t);
       const sib = this.slotSibling[slot]!;
@@ -879,14 +891,16 @@ class Simulator {
       slot = sib;
     }
     this.firstSlot[j] = -1;
-    const pos = this.prePos[j]!;
-    if (pos >= 0) {
-      const last = this.runningPre[--this.runningPreCount]!;
-      this.runningPre[pos] = last;
-      this.prePos[last] = pos;
-      this.prePos[j] = -1;
+    if (this.las) {
+      const pos = this.prePos[j]!;
+      if (pos >= 0) {
+        const last = this.runningPre[--this.runningPreCount]!;
+        this.runningPre[pos] = last;
+        this.prePos[last] = pos;
+        this.prePos[j] = -1;
+      }
+      this.levelAt[j] = NaN;
     }
-    this.levelAt[j] = NaN;
     if (done) {
       this.st[j] = S_DONE;
       this.finish[j] = t;
@@ -1193,16 +1207,24 @@ class Simulator {
   // -------------------------------------------------------------------------------------------
   // Power
 
+  /**
+   * Idle draw of a node that is on, W: computed from the node's model and GPU count, which the
+   * cluster state has just read, rather than kept in an array of its own that would cost a cache miss.
+   */
+  private idleW(node: number): number {
+    return this.power.hostIdleW + this.c.gpus[node]! * this.modelIdleW[this.c.model[node]!]!;
+  }
+
   private nodeBusy(node: number): void {
-    this.pIdle -= this.nodeIdleW[node]!;
-    this.pBusyBase += this.nodeIdleW[node]!;
+    this.pIdle -= this.idleW(node);
+    this.pBusyBase += this.idleW(node);
     this.idleOn[this.c.model[node]!]!--;
-    this.checkAt[node] = NaN;
+    if (this.p.powerDown) this.checkAt[node] = NaN;
   }
 
   private nodeIdle(node: number, t: number): void {
-    this.pBusyBase -= this.nodeIdleW[node]!;
-    this.pIdle += this.nodeIdleW[node]!;
+    this.pBusyBase -= this.idleW(node);
+    this.pIdle += this.idleW(node);
     this.idleOn[this.c.model[node]!]!++;
     if (this.p.powerDown) this.scheduleCheck(node, t);
   }
@@ -1217,7 +1239,7 @@ class Simulator {
     const h = this.rates.hourOf(t);
     const price = this.rates.priceAtHour(h) * this.rates.pueAtHour(h);
     if (!(price > 0)) return Infinity;
-    const idleW = this.nodeIdleW[node]!;
+    const idleW = this.idleW(node);
     const bootCost =
       ((idleW * pd.bootPowerFactor * pd.bootSeconds) / 3.6e6) * price +
       (pd.bootSeconds / 3600) * this.nodeHwRate[node]! * pd.delayCostFactor;
@@ -1245,7 +1267,7 @@ class Simulator {
     }
     s.setPower(node, POWER_OFF);
     this.idleOn[m]!--;
-    this.pIdle -= this.nodeIdleW[node]!;
+    this.pIdle -= this.idleW(node);
     this.pOff += this.power.offW;
     this.offByModel[m]!.push(node);
     this.checkAt[node] = NaN;
@@ -1286,7 +1308,7 @@ class Simulator {
             this.stamp[node] = seq;
             this.booting.push(node);
             this.pOff -= this.power.offW;
-            this.pBoot += this.nodeIdleW[node]! * pd.bootPowerFactor;
+            this.pBoot += this.idleW(node) * pd.bootPowerFactor;
             this.transitions.boot++;
             this.heap.push(t + pd.bootSeconds, (node << 3) | EV_BOOT);
             need--;
@@ -1302,8 +1324,8 @@ class Simulator {
     const pd = this.p.powerDown!;
     this.state.setPower(node, POWER_ON);
     this.booting.splice(this.booting.indexOf(node), 1);
-    this.pBoot -= this.nodeIdleW[node]! * pd.bootPowerFactor;
-    this.pIdle += this.nodeIdleW[node]!;
+    this.pBoot -= this.idleW(node) * pd.bootPowerFactor;
+    this.pIdle += this.idleW(node);
     this.idleOn[this.c.model[node]!]!++;
     this.transitions.on++;
     this.addGain(node);

@@ -15,7 +15,7 @@ export type Demand = {
 
 /**
  * What is free where, as typed arrays over nodes and GPUs, plus the per-node summaries placement
- * needs in O(1): fully free GPUs, the largest free share on one GPU, and the node's free milli-GPUs.
+ * needs in O(1): fully free GPUs and the largest free share on one GPU.
  * Mutated only through `allocate` / `release` / `setPower`, which tell the placement index.
  */
 export class ClusterState {
@@ -26,7 +26,6 @@ export class ClusterState {
   readonly memFree: Int32Array;
   readonly fullFree: Uint8Array;
   readonly maxFree: Int16Array;
-  readonly freeTotal: Int32Array;
   /** Replicas running on each node. */
   readonly jobsOn: Int32Array;
   readonly power: Uint8Array;
@@ -48,11 +47,7 @@ export class ClusterState {
     this.memFree = new Int32Array(cluster.memoryMiB);
     this.fullFree = new Uint8Array(cluster.gpus);
     this.maxFree = new Int16Array(n);
-    this.freeTotal = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      this.maxFree[i] = cluster.gpus[i]! > 0 ? 1000 : 0;
-      this.freeTotal[i] = cluster.gpus[i]! * 1000;
-    }
+    for (let i = 0; i < n; i++) this.maxFree[i] = cluster.gpus[i]! > 0 ? 1000 : 0;
     this.jobsOn = new Int32Array(n);
     this.power = new Uint8Array(n);
     this.onMilli = cluster.totalGpus * 1000;
@@ -140,7 +135,6 @@ export class ClusterState {
     const milli = d.milli >= 1000 ? 1000 : d.milli;
     let full = 0;
     let max = 0;
-    let total = 0;
     for (let k = 0; k < g; k++) {
       let f = this.gpuFree[base + k]!;
       if ((gpuMask >>> k) & 1) {
@@ -150,10 +144,8 @@ export class ClusterState {
       }
       if (f === 1000) full++;
       if (f > max) max = f;
-      total += f;
     }
     this.fullFree[node] = full;
     this.maxFree[node] = max;
-    this.freeTotal[node] = total;
   }
 }
