@@ -25,7 +25,7 @@ import {
   readNodes,
   readSite,
   readTrace,
-} from './node';
+} from './files';
 import { PLACEMENTS, type PlacementName } from './placement';
 import { POLICY_NAMES, policyPreset, type PolicyName } from './policy';
 import { simulate, type Progress, type SimulationResult } from './simulate';
