@@ -107,6 +107,11 @@ describe('bills', () => {
       12,
     );
     expect(await h.db.select().from(bills).where(eq(bills.jobId, job.id))).toHaveLength(1);
+    // The list carries the bill's headline with the job, in one query.
+    const listed = (await (await caller(admin)).jobs.list({ limit: 500 })).items.find(
+      (j) => j.id === job.id,
+    );
+    expect(listed?.bill).toEqual({ total: bill.total, currency: 'USD', co2eKg: bill.co2eKg });
   });
 
   it('does not bill a retryable failure; the last attempt bills every attempt that ran', async () => {
@@ -165,5 +170,24 @@ describe('bills', () => {
     const [t] = await (await caller(admin)).jobs.telemetry({ id: attempt.jobId });
     expect(t!.samples.map((s) => s.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(t!.samples.map((s) => s.gpus[0]!.powerW)).toEqual([100, 101, 102, 103, 104, 105, 106]);
+  });
+  it('lists jobs in the order asked, unbilled ones without a bill', async () => {
+    const a = await caller(admin);
+    for (const name of ['b-job', 'a-job', 'c-job'])
+      await a.jobs.submit({ name, kind: 'command', payload: { argv: ['true'] }, teamId });
+    const names = (l: { items: { name: string }[] }) =>
+      l.items.map((j) => j.name).filter((n) => n.endsWith('-job'));
+    expect(names(await a.jobs.list({ sort: 'name', dir: 'asc', limit: 500 }))).toEqual([
+      'a-job',
+      'b-job',
+      'c-job',
+    ]);
+    expect(names(await a.jobs.list({ sort: 'name', dir: 'desc', limit: 500 }))).toEqual([
+      'c-job',
+      'b-job',
+      'a-job',
+    ]);
+    const queued = await a.jobs.list({ state: 'queued', limit: 500 });
+    expect(queued.items.every((j) => j.bill === null)).toBe(true);
   });
 });

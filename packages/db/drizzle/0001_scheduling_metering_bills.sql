@@ -47,5 +47,7 @@ ALTER TABLE "bills" ADD CONSTRAINT "bills_job_id_jobs_id_fk" FOREIGN KEY ("job_i
 ALTER TABLE "bills" ADD CONSTRAINT "bills_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bills" ADD CONSTRAINT "bills_site_id_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."sites"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "workers" ADD CONSTRAINT "workers_site_id_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."sites"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "jobs_started" ON "jobs" USING btree ("started_at");--> statement-breakpoint
+CREATE INDEX "jobs_finished" ON "jobs" USING btree ("finished_at");--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_gpus_whole_or_share" CHECK ("jobs"."gpus" >= 0 AND ("jobs"."gpus" < 1 OR "jobs"."gpus" = floor("jobs"."gpus")));--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_cpu_memory_nonnegative" CHECK ("jobs"."cpu_milli" >= 0 AND "jobs"."memory_mib" >= 0);

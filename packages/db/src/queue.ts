@@ -6,7 +6,7 @@ import type { Db } from './client';
 import { QueueError } from './errors';
 import { newId } from './ids';
 import type { AttemptEnergy, GpuInfo, Job, JobAttempt, JobPayload, JobState } from './schema';
-import { jobAttempts, jobs, workers } from './schema';
+import { bills, jobAttempts, jobs, workers } from './schema';
 
 /** Retry delay: exponential from 1 s, capped at 5 min, with "equal jitter" (half fixed, half random). */
 const backoffSeconds = (failures: SQL | number) =>
@@ -52,24 +52,45 @@ export async function getJob(
   return { ...job, attemptList };
 }
 
+export const JOB_SORTS = ['createdAt', 'startedAt', 'finishedAt', 'name', 'state', 'gpus'] as const;
+export type JobSort = (typeof JOB_SORTS)[number];
+
+/** A job in a list, with its bill's headline when it has one (one join, not a query per row). */
+export type ListedJob = Job & { bill: { total: number; currency: string; co2eKg: number } | null };
+
 export async function listJobs(
   db: Db,
-  opts: { teamId?: string; state?: JobState; limit: number; offset: number },
-): Promise<{ items: Job[]; total: number }> {
+  opts: {
+    teamId?: string;
+    state?: JobState;
+    limit: number;
+    offset: number;
+    sort?: JobSort;
+    dir?: 'asc' | 'desc';
+  },
+): Promise<{ items: ListedJob[]; total: number }> {
   const where = and(
     opts.teamId ? eq(jobs.teamId, opts.teamId) : undefined,
     opts.state ? eq(jobs.state, opts.state) : undefined,
   );
-  const [items, [totalRow]] = await Promise.all([
+  const column = jobs[opts.sort ?? 'createdAt'];
+  const order = opts.dir === 'asc' ? asc : desc;
+  const [rows, [totalRow]] = await Promise.all([
     db
-      .select()
+      .select({
+        job: jobs,
+        bill: { total: bills.total, currency: bills.currency, co2eKg: bills.co2eKg },
+      })
       .from(jobs)
+      .leftJoin(bills, eq(bills.jobId, jobs.id))
       .where(where)
-      .orderBy(desc(jobs.createdAt), desc(jobs.id))
+      // Nulls (not started, not finished) last either way; the id keeps pages stable.
+      .orderBy(sql`${order(column)} NULLS LAST`, order(jobs.id))
       .limit(opts.limit)
       .offset(opts.offset),
     db.select({ n: count() }).from(jobs).where(where),
   ]);
+  const items = rows.map((r) => ({ ...r.job, bill: r.bill?.currency ? r.bill : null }));
   return { items, total: totalRow?.n ?? 0 };
 }
 

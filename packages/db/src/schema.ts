@@ -207,6 +207,8 @@ export const jobs = pgTable(
   (t) => [
     index('jobs_claimable').on(t.state, t.priority, t.createdAt),
     index('jobs_team').on(t.teamId, t.createdAt),
+    index('jobs_started').on(t.startedAt),
+    index('jobs_finished').on(t.finishedAt),
     check('jobs_max_attempts_range', sql`${t.maxAttempts} BETWEEN 1 AND 100`),
     check('jobs_failures_bounded', sql`${t.failures} <= ${t.maxAttempts}`),
     check(

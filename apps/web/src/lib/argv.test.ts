@@ -4,8 +4,12 @@ import { formatArgv, parseCommandLine } from './argv';
 
 describe('parseCommandLine', () => {
   it('splits words the way a POSIX shell would, without running one', () => {
-    expect(parseCommandLine(`python  train.py --lr 0.1`)).toEqual({ argv: ['python', 'train.py', '--lr', '0.1'] });
-    expect(parseCommandLine(`echo 'a  b' "c \\"d\\"" e\\ f ''`)).toEqual({ argv: ['echo', 'a  b', 'c "d"', 'e f', ''] });
+    expect(parseCommandLine(`python  train.py --lr 0.1`)).toEqual({
+      argv: ['python', 'train.py', '--lr', '0.1'],
+    });
+    expect(parseCommandLine(`echo 'a  b' "c \\"d\\"" e\\ f ''`)).toEqual({
+      argv: ['echo', 'a  b', 'c "d"', 'e f', ''],
+    });
     expect(parseCommandLine(`echo $HOME | cat`)).toEqual({ argv: ['echo', '$HOME', '|', 'cat'] });
   });
 
@@ -15,7 +19,11 @@ describe('parseCommandLine', () => {
   });
 
   it('formats argv so that it parses back to the same words', () => {
-    const cases = [['node', '-e', `console.log("hi")`], ['a b', `it's`, 'x\\y', ''], ['plain-arg_1.txt']];
+    const cases = [
+      ['node', '-e', `console.log("hi")`],
+      ['a b', `it's`, 'x\\y', ''],
+      ['plain-arg_1.txt'],
+    ];
     for (const argv of cases) expect(parseCommandLine(formatArgv(argv))).toEqual({ argv });
   });
 });

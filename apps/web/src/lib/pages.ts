@@ -83,9 +83,17 @@ export const PORTAL_PAGES: readonly PortalPage[] = [
     ],
   },
   {
+    href: '/estimator',
+    title: 'Estimator',
+    ready: true,
+    summary:
+      'Time, energy, CO2e and cost of a training run, owned or rented, computed in your browser.',
+    plans: [],
+  },
+  {
     href: '/what-if',
     title: 'What-if',
-    ready: false,
+    ready: true,
     summary: 'Move the levers and see the bill change, computed in your browser.',
     plans: [
       'Sliders for tariff, PUE, amortisation years, utilisation, share of work moved to cleaner hours, quantisation and hardware.',
@@ -115,7 +123,7 @@ export const PORTAL_PAGES: readonly PortalPage[] = [
   {
     href: '/methodology',
     title: 'Methodology',
-    ready: false,
+    ready: true,
     summary: 'Where the numbers come from.',
     plans: [
       'Price sheets and emission factors, with their sources and dates.',

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
+import { isFinished } from './job-states';
 import type { RouterInputs } from './trpc';
 import { api } from './trpc';
 
@@ -12,6 +13,9 @@ export const queryKeys = {
   teams: ['admin.teams'] as const,
   jobs: ['jobs.list'] as const,
   jobsPage: (input: RouterInputs['jobs']['list']) => ['jobs.list', input] as const,
+  job: (id: string) => ['jobs.get', id] as const,
+  jobBill: (id: string) => ['jobs.bill', id] as const,
+  jobTelemetry: (id: string) => ['jobs.telemetry', id] as const,
 };
 
 export function useHealth() {
@@ -55,6 +59,43 @@ export function useCancelJob() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api.jobs.cancel.mutate({ id }),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.jobs }),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.jobs }),
+        client.invalidateQueries({ queryKey: ['jobs.get'] }),
+      ]),
+  });
+}
+
+/** One job with its attempts; refreshed every two seconds until it finishes. */
+export function useJob(id: string) {
+  return useQuery({
+    queryKey: queryKeys.job(id),
+    queryFn: ({ signal }) => api.jobs.get.query({ id }, { signal }),
+    refetchInterval: (query) =>
+      query.state.data && isFinished(query.state.data.state) ? false : JOBS_REFRESH_MS,
+    retry: (failures, error) => failures < 2 && !/not found|another team/.test(error.message),
+  });
+}
+
+/**
+ * A finished job's bill. It is written with the completion, or by the server's sweep soon after
+ * (a job ended by the reaper); until it is there, ask again every few seconds.
+ */
+export function useJobBill(id: string, finished: boolean) {
+  return useQuery({
+    queryKey: queryKeys.jobBill(id),
+    queryFn: ({ signal }) => api.jobs.bill.query({ id }, { signal }),
+    enabled: finished,
+    refetchInterval: (query) => (query.state.data ? false : 5000),
+  });
+}
+
+/** Every attempt's samples; refreshed every two seconds while the job runs. */
+export function useJobTelemetry(id: string, live: boolean) {
+  return useQuery({
+    queryKey: queryKeys.jobTelemetry(id),
+    queryFn: ({ signal }) => api.jobs.telemetry.query({ id }, { signal }),
+    refetchInterval: live ? JOBS_REFRESH_MS : false,
   });
 }

@@ -1,6 +1,14 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
-import { cancelJob, getBill, getJob, listJobs, listSamples, submitJob } from '@wattwise/db';
+import {
+  cancelJob,
+  getBill,
+  getJob,
+  JOB_SORTS,
+  listJobs,
+  listSamples,
+  submitJob,
+} from '@wattwise/db';
 import type { Principal } from '@wattwise/db';
 import { z } from 'zod';
 
@@ -116,8 +124,10 @@ export const jobsRouter = {
           teamId: z.string().optional(),
           limit: z.number().int().min(1).max(500).default(50),
           offset: z.number().int().min(0).default(0),
+          sort: z.enum(JOB_SORTS).default('createdAt'),
+          dir: z.enum(['asc', 'desc']).default('desc'),
         })
-        .default({ limit: 50, offset: 0 }),
+        .default({ limit: 50, offset: 0, sort: 'createdAt', dir: 'desc' }),
     )
     .query(({ ctx, input }) =>
       listJobs(ctx.db, {

@@ -1,41 +1,85 @@
 'use client';
 
 import { formatArgv } from '../../lib/argv';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatDuration, formatGpuRequest, formatNumber } from '../../lib/format';
 import { isFinished } from '../../lib/job-states';
+import type { JobDetail } from '../../lib/jobs-api';
 import { useCancelJob } from '../../lib/queries';
 import { describeError } from '../../lib/trpc';
-import type { Job } from '../../lib/trpc';
 
-/** What a job ran and what came of it: command, timestamps, output tail, error; cancel while live. */
-export function JobDetails({ job }: { job: Job }) {
+const dt = 'font-medium text-slate-700';
+
+/** What a job asked for and what came of it: command, resources, window, output, error; cancel while live. */
+export function JobDetails({ job }: { job: JobDetail }) {
   const cancel = useCancelJob();
-  const output = job.result?.outputTail;
+  const payload = job.payload as Record<string, unknown>;
+  const argv = Array.isArray(payload.argv) ? (payload.argv as string[]) : null;
+  const timeout = typeof payload.timeoutSeconds === 'number' ? payload.timeoutSeconds : null;
+  const output = job.result?.outputTail?.trim() ? job.result.outputTail : null;
   return (
-    <div className="space-y-3 text-sm">
+    <section
+      aria-labelledby="request-heading"
+      className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:p-5"
+    >
+      <h2 id="request-heading" className="text-base font-semibold">
+        Request and result
+      </h2>
       <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
-        <dt className="font-medium text-slate-700">Command</dt>
-        <dd>
-          <code className="break-all font-mono">{formatArgv(job.payload.argv)}</code>
-        </dd>
-        {job.payload.timeoutSeconds !== undefined && (
+        {argv ? (
           <>
-            <dt className="font-medium text-slate-700">Timeout</dt>
-            <dd>{job.payload.timeoutSeconds} s</dd>
+            <dt className={dt}>Command</dt>
+            <dd>
+              <code className="break-all font-mono">{formatArgv(argv)}</code>
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt className={dt}>Payload</dt>
+            <dd>
+              <PayloadSummary kind={job.kind} payload={payload} />
+            </dd>
           </>
         )}
-        <dt className="font-medium text-slate-700">Attempts</dt>
+        {timeout !== null && (
+          <>
+            <dt className={dt}>Timeout</dt>
+            <dd>{formatDuration(timeout * 1000)}</dd>
+          </>
+        )}
+        <dt className={dt}>GPUs</dt>
+        <dd>{formatGpuRequest(job.gpus, job.gpuModel)}</dd>
+        <dt className={dt}>CPU</dt>
+        <dd>
+          {job.cpuMilli
+            ? `${formatNumber(job.cpuMilli / 1000)} core${job.cpuMilli === 1000 ? '' : 's'}`
+            : 'not reserved'}
+        </dd>
+        <dt className={dt}>Memory</dt>
+        <dd>{job.memoryMiB ? `${formatNumber(job.memoryMiB / 1024)} GiB` : 'not reserved'}</dd>
+        <dt className={dt}>Expected run time</dt>
+        <dd>{job.expectedSeconds ? formatDuration(job.expectedSeconds * 1000) : 'not given'}</dd>
+        <dt className={dt}>Earliest start</dt>
+        <dd>{job.earliestStartAt ? formatDateTime(job.earliestStartAt) : 'any time'}</dd>
+        <dt className={dt}>Deadline</dt>
+        <dd>{job.deadlineAt ? formatDateTime(job.deadlineAt) : 'none'}</dd>
+        <dt className={dt}>Priority</dt>
+        <dd>{job.priority}</dd>
+        <dt className={dt}>Attempts</dt>
         <dd>
           {job.attempts} of at most {job.maxAttempts}
+          {job.failures > 0 && ` (${job.failures} failed)`}
         </dd>
-        <dt className="font-medium text-slate-700">Started</dt>
+        <dt className={dt}>Started</dt>
         <dd>{formatDateTime(job.startedAt)}</dd>
-        <dt className="font-medium text-slate-700">Finished</dt>
+        <dt className={dt}>Finished</dt>
         <dd>{formatDateTime(job.finishedAt)}</dd>
-        {job.result?.signal && (
+        {job.result && (
           <>
-            <dt className="font-medium text-slate-700">Signal</dt>
-            <dd>{job.result.signal}</dd>
+            <dt className={dt}>Exit code</dt>
+            <dd className="tabular-nums">
+              {job.result.exitCode ?? '—'}
+              {job.result.signal ? ` (signal ${job.result.signal})` : ''}
+            </dd>
           </>
         )}
       </dl>
@@ -50,7 +94,10 @@ export function JobDetails({ job }: { job: Job }) {
       <div>
         <h3 className="font-medium text-slate-800">Output (last lines)</h3>
         {output ? (
-          <pre className="mt-1 max-h-72 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">
+          <pre
+            data-testid="job-output"
+            className="mt-1 max-h-72 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-900 p-3 font-mono text-xs text-slate-100"
+          >
             {output}
           </pre>
         ) : (
@@ -62,7 +109,7 @@ export function JobDetails({ job }: { job: Job }) {
         )}
       </div>
       {!isFinished(job.state) && (
-        <div className="flex items-center gap-3">
+        <div className="flex flex-wrap items-center gap-3">
           <button
             type="button"
             onClick={() => cancel.mutate(job.id)}
@@ -78,6 +125,25 @@ export function JobDetails({ job }: { job: Job }) {
           )}
         </div>
       )}
-    </div>
+    </section>
   );
+}
+
+/** The few fields that say what an nn-train or simulate job does; the rest stays in the API. */
+function PayloadSummary({ kind, payload }: { kind: string; payload: Record<string, unknown> }) {
+  const parts: string[] = [];
+  if (kind === 'nn-train') {
+    const ds = payload.dataset as { type?: string; name?: string; samples?: number } | undefined;
+    if (ds?.type === 'builtin')
+      parts.push(`dataset ${ds.name ?? '?'} (${ds.samples ?? 1000} samples)`);
+    else if (ds?.type === 'csv') parts.push('dataset from an inline CSV');
+    if (typeof payload.epochs === 'number') parts.push(`${payload.epochs} epochs`);
+    if (typeof payload.batchSize === 'number') parts.push(`batch ${payload.batchSize}`);
+  } else if (kind === 'simulate') {
+    const trace = payload.trace as { format?: string } | undefined;
+    if (trace?.format) parts.push(`trace ${trace.format}`);
+    if (typeof payload.policy === 'string') parts.push(`policy ${payload.policy}`);
+    if (Array.isArray(payload.compare)) parts.push(`compare ${payload.compare.join(', ')}`);
+  }
+  return <span>{parts.length ? parts.join(' · ') : kind}</span>;
 }

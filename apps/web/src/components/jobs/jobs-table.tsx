@@ -1,55 +1,67 @@
 'use client';
 
-import { Fragment, useState } from 'react';
+import Link from 'next/link';
 
 import {
   formatDateTime,
   formatDuration,
-  formatShortDateTime,
+  formatGpuRequest,
+  formatDayMinute,
   jobDurationMs,
 } from '../../lib/format';
 import type { Job } from '../../lib/trpc';
-import { JobDetails } from './job-details';
 import { JobStateBadge } from './job-state-badge';
 
 const COLUMNS = [
-  'Name',
-  'ID',
-  'Team',
+  'Job',
   'State',
+  'Team',
+  'GPUs',
+  'Waiting for',
   'Attempts',
-  'Exit code',
+  'Exit',
   'Created',
   'Duration',
 ] as const;
 
-/** One page of jobs; a job's name expands a row below it with its details. */
+/** What a job in the list is waiting for: the scheduler's reason and planned start, or a retry. */
+function waitText(job: Job): string | null {
+  if (job.state !== 'queued') return null;
+  const planned = job.plannedStartAt ? `starts ${formatDayMinute(job.plannedStartAt)}` : null;
+  if (job.waitReason)
+    return planned && !job.waitReason.includes('starts')
+      ? `${job.waitReason} (${planned})`
+      : job.waitReason;
+  if (planned) return planned;
+  return job.failures > 0 ? `retry after ${formatDayMinute(job.runAfter)}` : 'not yet considered';
+}
+
+/** One server-side page of jobs; a job's name links to its page. */
 export function JobsTable({
   jobs,
   teamNames,
   now,
+  caption,
 }: {
   jobs: Job[];
   teamNames: ReadonlyMap<string, string>;
   /** When the rows were fetched, for the running time of jobs still running. */
   now: number;
+  caption: string;
 }) {
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const toggle = (id: string) =>
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
-
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div
+      role="region"
+      aria-label="Jobs table"
+      tabIndex={0}
+      className="overflow-x-auto rounded-lg border border-slate-200 bg-white"
+    >
       <table className="w-full text-left text-sm">
-        <caption className="sr-only">Jobs, newest first</caption>
+        <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-700">
           <tr>
             {COLUMNS.map((c) => (
-              <th key={c} scope="col" className="whitespace-nowrap px-3 py-2 font-semibold">
+              <th key={c} scope="col" className="whitespace-nowrap px-2.5 py-2 font-semibold">
                 {c}
               </th>
             ))}
@@ -57,52 +69,49 @@ export function JobsTable({
         </thead>
         <tbody className="divide-y divide-slate-200">
           {jobs.map((job) => {
-            const open = expanded.has(job.id);
             const duration = jobDurationMs(job, now);
-            const detailsId = `job-details-${job.id}`;
+            const wait = waitText(job);
             return (
-              <Fragment key={job.id}>
-                <tr data-job-id={job.id} className={open ? 'bg-slate-50' : undefined}>
-                  <th scope="row" className="min-w-40 px-3 py-2 font-medium">
-                    <button
-                      type="button"
-                      aria-expanded={open}
-                      aria-controls={open ? detailsId : undefined}
-                      onClick={() => toggle(job.id)}
-                      className="flex items-start gap-1.5 text-left text-brand-700 hover:underline"
-                    >
-                      <span aria-hidden="true" className="inline-block w-3 shrink-0 text-slate-600">
-                        {open ? '▾' : '▸'}
-                      </span>
-                      {job.name}
-                    </button>
-                  </th>
-                  <td className="px-3 py-2 font-mono text-xs text-slate-700">{job.id}</td>
-                  <td className="px-3 py-2">{teamNames.get(job.teamId) ?? job.teamId}</td>
-                  <td className="px-3 py-2">
-                    <JobStateBadge state={job.state} />
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">
-                    {job.attempts}/{job.maxAttempts}
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">{job.result?.exitCode ?? '—'}</td>
-                  <td className="whitespace-nowrap px-3 py-2">
-                    <time dateTime={job.createdAt} title={formatDateTime(job.createdAt)}>
-                      {formatShortDateTime(job.createdAt)}
-                    </time>
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-                    {duration === null ? '—' : formatDuration(duration)}
-                  </td>
-                </tr>
-                {open && (
-                  <tr id={detailsId} className="bg-slate-50">
-                    <td colSpan={COLUMNS.length} className="px-3 pb-4 pt-1">
-                      <JobDetails job={job} />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
+              <tr key={job.id} data-job-id={job.id} className="align-top">
+                <th scope="row" className="min-w-36 px-2.5 py-2 font-medium">
+                  <Link
+                    href={`/jobs/${encodeURIComponent(job.id)}`}
+                    className="text-brand-700 hover:underline"
+                  >
+                    {job.name}
+                  </Link>
+                  <div className="font-mono text-xs font-normal text-slate-600">{job.id}</div>
+                </th>
+                <td data-col="state" className="px-2.5 py-2">
+                  <JobStateBadge state={job.state} />
+                </td>
+                <td data-col="team" className="px-2.5 py-2">
+                  {teamNames.get(job.teamId) ?? job.teamId}
+                </td>
+                <td data-col="gpus" className="whitespace-nowrap px-2.5 py-2">
+                  {job.gpus ? formatGpuRequest(job.gpus, job.gpuModel) : '—'}
+                </td>
+                <td
+                  data-col="wait"
+                  className="min-w-32 max-w-64 px-2.5 py-2 text-xs text-slate-800"
+                >
+                  {wait ?? '—'}
+                </td>
+                <td data-col="attempts" className="px-2.5 py-2 tabular-nums">
+                  {job.attempts}/{job.maxAttempts}
+                </td>
+                <td data-col="exit" className="px-2.5 py-2 tabular-nums">
+                  {job.result?.exitCode ?? '—'}
+                </td>
+                <td data-col="created" className="whitespace-nowrap px-2.5 py-2">
+                  <time dateTime={job.createdAt} title={formatDateTime(job.createdAt)}>
+                    {formatDayMinute(job.createdAt)}
+                  </time>
+                </td>
+                <td data-col="duration" className="whitespace-nowrap px-2.5 py-2 tabular-nums">
+                  {duration === null ? '—' : formatDuration(duration)}
+                </td>
+              </tr>
             );
           })}
         </tbody>

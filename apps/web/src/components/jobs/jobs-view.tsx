@@ -11,8 +11,8 @@ import { Pager } from './pager';
 import { SubmitJobForm } from './submit-job-form';
 
 export function JobsView() {
-  const { state, page, size, setState, setPage, setSize } = useJobsUrlState();
-  const jobs = useJobsPage({ state, limit: size, offset: (page - 1) * size });
+  const { state, team, page, size, setState, setTeam, setPage, setSize } = useJobsUrlState();
+  const jobs = useJobsPage({ state, teamId: team, limit: size, offset: (page - 1) * size });
   const teams = useTeams();
   // failureReason is set from the first failed try, before retries give up and `error` is set.
   const loadError = jobs.error ?? jobs.failureReason;
@@ -20,6 +20,9 @@ export function JobsView() {
     () => new Map((teams.data ?? []).map((t) => [t.id, t.name] as const)),
     [teams.data],
   );
+  const filtered = [state, team && `team ${teamNames.get(team) ?? team}`]
+    .filter(Boolean)
+    .join(', ');
 
   return (
     <div className="space-y-6">
@@ -29,7 +32,15 @@ export function JobsView() {
           <h2 id="jobs-heading" className="text-base font-semibold">
             Job list
           </h2>
-          <JobsToolbar state={state} size={size} onStateChange={setState} onSizeChange={setSize} />
+          <JobsToolbar
+            state={state}
+            team={team}
+            teams={teams.data}
+            size={size}
+            onStateChange={setState}
+            onTeamChange={setTeam}
+            onSizeChange={setSize}
+          />
         </div>
         {loadError && (
           <p
@@ -42,12 +53,22 @@ export function JobsView() {
         {jobs.data ? (
           jobs.data.items.length > 0 || page > 1 ? (
             <>
-              <JobsTable jobs={jobs.data.items} teamNames={teamNames} now={jobs.dataUpdatedAt} />
+              <div
+                aria-busy={jobs.isPlaceholderData}
+                className={jobs.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}
+              >
+                <JobsTable
+                  jobs={jobs.data.items}
+                  teamNames={teamNames}
+                  now={jobs.dataUpdatedAt}
+                  caption={`Jobs${filtered ? ` (${filtered})` : ''}, newest first, page ${page}`}
+                />
+              </div>
               <Pager page={page} size={size} total={jobs.data.total} onPage={setPage} />
             </>
           ) : (
             <p className="rounded-lg border border-dashed border-slate-300 bg-white p-5 text-sm text-slate-700">
-              {state ? `No ${state} jobs.` : 'No jobs yet. Submit one above.'}
+              {filtered ? `No jobs match (${filtered}).` : 'No jobs yet. Submit one above.'}
             </p>
           )
         ) : (

@@ -4,7 +4,7 @@ const buttonClass =
   'rounded border border-slate-400 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 ' +
   'hover:bg-slate-100 disabled:cursor-not-allowed disabled:border-slate-300 disabled:text-slate-500';
 
-/** Previous / next over a server-side list; says which rows are shown out of how many. */
+/** First / previous / next / last over a server-side list; says which rows are shown out of how many. */
 export function Pager({
   page,
   size,
@@ -25,7 +25,15 @@ export function Pager({
         {first > last ? `No jobs on page ${page}` : `Showing ${first}–${last} of ${total}`}
         {' · '}page {page} of {pages}
       </p>
-      <div className="flex gap-2">
+      <div className="flex flex-wrap gap-2">
+        <button
+          type="button"
+          className={buttonClass}
+          disabled={page <= 1}
+          onClick={() => onPage(1)}
+        >
+          First
+        </button>
         <button
           type="button"
           className={buttonClass}
@@ -41,6 +49,14 @@ export function Pager({
           onClick={() => onPage(page + 1)}
         >
           Next
+        </button>
+        <button
+          type="button"
+          className={buttonClass}
+          disabled={page >= pages}
+          onClick={() => onPage(pages)}
+        >
+          Last
         </button>
       </div>
     </nav>

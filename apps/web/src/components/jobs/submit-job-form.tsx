@@ -1,11 +1,12 @@
 'use client';
 
-import { useState } from 'react';
+import Link from 'next/link';
+import { useState, useSyncExternalStore } from 'react';
 import type { FormEvent } from 'react';
 
 import { parseCommandLine } from '../../lib/argv';
-import { fieldErrors, fieldFor } from '../../lib/field-errors';
-import type { SubmitField } from '../../lib/field-errors';
+import { commandJobInput, jobFieldErrors, jobFieldFor } from '../../lib/jobs-submit';
+import type { JobField } from '../../lib/jobs-submit';
 import { useSubmitJob, useTeams } from '../../lib/queries';
 import { describeError } from '../../lib/trpc';
 import type { FieldIssue } from '../../lib/trpc';
@@ -14,9 +15,12 @@ import { FormField, inputClass } from '../form-field';
 type Outcome =
   | { kind: 'idle' }
   | { kind: 'submitted'; id: string; name: string }
-  | { kind: 'refused'; message: string; fields: Partial<Record<SubmitField, string>> };
+  | { kind: 'refused'; message: string; fields: Partial<Record<JobField, string>> };
 
-/** Submits a `command` job. Validation is the server's: its messages are shown beside the fields. */
+/**
+ * Submits a `command` job with the resources and window it needs. Validation is the server's: its
+ * messages are shown beside the fields (cores, GiB and minutes are converted to the API's units).
+ */
 export function SubmitJobForm() {
   const teams = useTeams();
   const submit = useSubmitJob();
@@ -36,26 +40,32 @@ export function SubmitJobForm() {
       });
       return;
     }
-    const timeout = text('timeout').trim();
     try {
-      const job = await submit.mutateAsync({
-        name: text('name'),
-        kind: 'command',
-        teamId: text('team') || undefined,
-        payload: {
+      const job = await submit.mutateAsync(
+        commandJobInput({
+          name: text('name'),
+          team: text('team'),
           argv: parsed.argv,
-          ...(timeout ? { timeoutSeconds: Number(timeout) } : {}),
-        },
-      });
+          timeout: text('timeout'),
+          gpus: text('gpus'),
+          cpuCores: text('cpu'),
+          memoryGiB: text('memory'),
+          gpuModel: text('gpuModel'),
+          expectedMinutes: text('expected'),
+          earliestStart: text('earliestStart'),
+          deadline: text('deadline'),
+        }),
+      );
       setOutcome({ kind: 'submitted', id: job.id, name: job.name });
     } catch (error) {
       const { message, issues } = describeError(error);
-      const fields = fieldErrors(message, issues);
+      const fields = jobFieldErrors(message, issues);
       setOutcome({ kind: 'refused', message: refusalSummary(message, issues, fields), fields });
     }
   }
 
   const errors = outcome.kind === 'refused' ? outcome.fields : {};
+  const timeZone = useBrowserTimeZone();
   const teamsError = teams.error ? describeError(teams.error).message : undefined;
 
   return (
@@ -144,6 +154,125 @@ export function SubmitJobForm() {
             />
           )}
         </FormField>
+        <fieldset className="grid gap-4 sm:grid-cols-2 md:col-span-6 lg:grid-cols-4">
+          <legend className="mb-2 text-sm font-semibold text-slate-800">Resources</legend>
+          <FormField
+            id="job-gpus"
+            label="GPUs"
+            error={errors.gpus}
+            hint="Whole GPUs, or a share of one such as 0.5."
+          >
+            {(control) => (
+              <input
+                {...control}
+                name="gpus"
+                type="number"
+                inputMode="decimal"
+                min={0}
+                step="any"
+                className={inputClass}
+              />
+            )}
+          </FormField>
+          <FormField
+            id="job-cpu"
+            label="CPU cores"
+            error={errors.cpu}
+            hint="Fractions allowed, e.g. 0.5."
+          >
+            {(control) => (
+              <input
+                {...control}
+                name="cpu"
+                type="number"
+                inputMode="decimal"
+                min={0}
+                step="any"
+                className={inputClass}
+              />
+            )}
+          </FormField>
+          <FormField id="job-memory" label="Memory (GiB)" error={errors.memory}>
+            {(control) => (
+              <input
+                {...control}
+                name="memory"
+                type="number"
+                inputMode="decimal"
+                min={0}
+                step="any"
+                className={inputClass}
+              />
+            )}
+          </FormField>
+          <FormField
+            id="job-gpu-model"
+            label="GPU model"
+            error={errors.gpuModel}
+            hint={
+              <>
+                Any of these, separated by <code>|</code>: <code>H100|A100</code>. Empty: any model.
+              </>
+            }
+          >
+            {(control) => (
+              <input
+                {...control}
+                name="gpuModel"
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                className={inputClass}
+              />
+            )}
+          </FormField>
+        </fieldset>
+        <fieldset className="grid gap-4 sm:grid-cols-2 md:col-span-6 lg:grid-cols-3">
+          <legend className="mb-2 text-sm font-semibold text-slate-800">Schedule</legend>
+          <FormField
+            id="job-expected"
+            label="Expected run time (minutes)"
+            error={errors.expected}
+            hint="Lets the scheduler fit it into gaps and move it to cheaper hours."
+          >
+            {(control) => (
+              <input
+                {...control}
+                name="expected"
+                type="number"
+                inputMode="decimal"
+                min={0}
+                step="any"
+                className={inputClass}
+              />
+            )}
+          </FormField>
+          <FormField
+            id="job-earliest"
+            label="Earliest start"
+            error={errors.earliestStart}
+            hint={timeZone ? `In your time zone (${timeZone}).` : 'In your time zone.'}
+          >
+            {(control) => (
+              <input
+                {...control}
+                name="earliestStart"
+                type="datetime-local"
+                className={inputClass}
+              />
+            )}
+          </FormField>
+          <FormField
+            id="job-deadline"
+            label="Deadline"
+            error={errors.deadline}
+            hint="With an expected run time, the scheduler may defer it to cheaper or cleaner hours before this."
+          >
+            {(control) => (
+              <input {...control} name="deadline" type="datetime-local" className={inputClass} />
+            )}
+          </FormField>
+        </fieldset>
         <div className="flex flex-wrap items-center gap-4 md:col-span-6">
           <button
             type="submit"
@@ -163,10 +292,10 @@ export function SubmitJobForm() {
 function refusalSummary(
   message: string,
   issues: FieldIssue[],
-  fields: Partial<Record<SubmitField, string>>,
+  fields: Partial<Record<JobField, string>>,
 ): string {
   const marked = Object.keys(fields).length;
-  const allPlaced = issues.length > 0 && issues.every((i) => fieldFor(i.path) !== null);
+  const allPlaced = issues.length > 0 && issues.every((i) => jobFieldFor(i.path) !== null);
   if (marked > 0 && (allPlaced || issues.length === 0)) {
     return marked === 1
       ? 'the server refused one field, marked above.'
@@ -182,7 +311,13 @@ function SubmitOutcome({ outcome }: { outcome: Outcome }) {
         {outcome.kind === 'submitted' && (
           <>
             Submitted <span className="font-medium">{outcome.name}</span> as{' '}
-            <code className="font-mono">{outcome.id}</code>.
+            <Link
+              href={`/jobs/${encodeURIComponent(outcome.id)}`}
+              className="font-mono text-brand-700 underline"
+            >
+              {outcome.id}
+            </Link>
+            .
           </>
         )}
       </p>
@@ -192,5 +327,16 @@ function SubmitOutcome({ outcome }: { outcome: Outcome }) {
         </p>
       )}
     </>
+  );
+}
+
+const noSubscription = () => () => {};
+
+/** The browser's time zone; none while rendering on the server, so that hydration matches. */
+function useBrowserTimeZone(): string | null {
+  return useSyncExternalStore(
+    noSubscription,
+    () => Intl.DateTimeFormat().resolvedOptions().timeZone,
+    () => null,
   );
 }
