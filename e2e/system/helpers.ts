@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,14 +31,22 @@ export type SystemServer = ServerProcess & {
  */
 export async function startServer(opts: {
   name: string;
-  leaseSeconds: number;
+  /** LEASE_SECONDS; the server's default when not given. */
+  leaseSeconds?: number;
   /** WATTWISE_HOME; a new temporary directory (removed on stop) when not given. */
   home?: string;
+  /** Listen on this port (to restart a server where its workers expect it); a free one when not given. */
+  port?: number;
+  /** An existing database (a restart); otherwise a new one as above. */
+  databaseUrl?: string;
 }): Promise<SystemServer> {
   const server = await startServerProcess({
     leaseSeconds: opts.leaseSeconds,
     home: opts.home,
-    postgresAdminUrl: process.env.TEST_DATABASE_URL,
+    ...(opts.databaseUrl
+      ? { databaseUrl: opts.databaseUrl }
+      : { postgresAdminUrl: process.env.TEST_DATABASE_URL }),
+    ...(opts.port === undefined ? {} : { env: { PORT: String(opts.port) } }),
     logFile: path.join(logDir, `${opts.name}.log`),
   });
   try {
@@ -65,26 +73,44 @@ function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return env;
 }
 
+export type WorkerProcessOptions = {
+  /** WATTWISE_HOME (and cwd) of the worker; the server's home when not given. */
+  home?: string;
+  /** Options for node itself, before the worker's script (e.g. `--import` of a fixture). */
+  nodeArgs?: string[];
+};
+
 /** Starts the built worker against `server`, its log in e2e/logs/<name>.log. */
-export function startWorker(server: SystemServer, name: string, args: string[] = []): Started {
-  return startBareWorker(server.home, name, [
-    '--server',
-    server.url,
-    '--token',
-    server.workerToken,
-    ...args,
-  ]);
+export function startWorker(
+  server: SystemServer,
+  name: string,
+  args: string[] = [],
+  opts: WorkerProcessOptions = {},
+): Started {
+  return startBareWorker(
+    opts.home ?? server.home,
+    name,
+    ['--server', server.url, '--token', server.workerToken, ...args],
+    opts.nodeArgs,
+  );
 }
 
 /** Starts the built worker with only WATTWISE_HOME to go on (plus `args`), as `pnpm start` does. */
-export function startBareWorker(home: string, name: string, args: string[] = []): Started {
+export function startBareWorker(
+  home: string,
+  name: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Started {
   if (!existsSync(workerMain)) {
     throw new Error(
       `${path.relative(repoRoot, workerMain)} is missing: run \`pnpm --filter @wattwise/worker build\` first`,
     );
   }
   mkdirSync(logDir, { recursive: true });
-  return startProcess(name, [workerMain, '--poll-seconds', '0.2', ...args], {
+  // The log opens asynchronously: until it does, the path must not show a previous run's output.
+  rmSync(path.join(logDir, `${name}.log`), { force: true });
+  return startProcess(name, [...nodeArgs, workerMain, '--poll-seconds', '0.2', ...args], {
     cwd: home,
     logDir,
     env: cleanEnv({ WATTWISE_HOME: home }),

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@wattwise/api';
+import type { Command } from 'commander';
 import { z } from 'zod';
 
 import { env } from './env';
@@ -11,6 +12,18 @@ import { CliError } from './errors';
 export const DEFAULT_SERVER_URL = 'http://localhost:4000';
 
 export type ConnectionOptions = { server?: string; token?: string };
+
+export const serverOption = (cmd: Command) =>
+  cmd.option(
+    '--server <url>',
+    'server URL (default: $WATTWISE_SERVER_URL, local-credentials.json, http://localhost:4000)',
+  );
+
+export const connectionOptions = (cmd: Command) =>
+  serverOption(cmd).option(
+    '--token <token>',
+    'API token (default: $WATTWISE_TOKEN, then the cliToken of local-credentials.json)',
+  );
 
 const localCredentials = z.object({
   serverUrl: z.string().optional(),

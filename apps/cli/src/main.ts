@@ -12,9 +12,17 @@ import {
 } from './commands/jobs';
 import { registerEstimateCommand } from './commands/estimate';
 import { registerNnCommand } from './commands/nn';
+import { registerReplayCommand } from './commands/replay';
 import { registerSimulateCommand } from './commands/simulate';
 import type { ConnectionOptions } from './connection';
-import { createApi, describeCallError, serverUrl, token } from './connection';
+import {
+  connectionOptions,
+  createApi,
+  describeCallError,
+  serverOption,
+  serverUrl,
+  token,
+} from './connection';
 import { CliError } from './errors';
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -68,18 +76,6 @@ function envPair(value: string, previous: Record<string, string> = {}) {
   if (eq <= 0) throw new InvalidArgumentError('--env must look like NAME=value');
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
-
-const serverOption = (cmd: Command) =>
-  cmd.option(
-    '--server <url>',
-    'server URL (default: $WATTWISE_SERVER_URL, local-credentials.json, http://localhost:4000)',
-  );
-
-const connectionOptions = (cmd: Command) =>
-  serverOption(cmd).option(
-    '--token <token>',
-    'API token (default: $WATTWISE_TOKEN, then the cliToken of local-credentials.json)',
-  );
 
 function out(text: string) {
   process.stdout.write(text);
@@ -266,6 +262,7 @@ export function buildProgram(): Command {
   registerEstimateCommand(program);
   registerNnCommand(program);
   registerSimulateCommand(program);
+  registerReplayCommand(program);
   return program;
 }
 

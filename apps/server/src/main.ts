@@ -103,7 +103,14 @@ async function main() {
       process.exit(1);
     }, 10_000);
     force.unref();
+    // Workers keep their connections alive and busy; close() alone would wait for them forever.
+    // Answers from now on close their connection, and idle ones are closed as they go idle.
+    server.on('request', (_req, res) => {
+      if (!res.headersSent) res.setHeader('connection', 'close');
+    });
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
     server.close(() => {
+      clearInterval(idle);
       handle.close().then(
         () => process.exit(0),
         () => process.exit(1),

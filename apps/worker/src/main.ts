@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 
+import { InputError } from '@wattwise/cost-model';
+import { DEFAULT_NODE_POWER } from '@wattwise/scheduler';
 import { Command, InvalidArgumentError } from 'commander';
 
 import pkg from '../package.json' with { type: 'json' };
 import { createApi, sleep } from './client';
 import { resolveConnection } from './credentials';
 import { env, jobBaseEnv } from './env';
-import { describeMachine } from './machine';
+import { describeMachine, parseVirtualGpus, type VirtualGpu } from './machine';
 import { Worker, WorkerRefusedError } from './worker';
 
 function seconds(value: string, name: string): number {
@@ -15,6 +17,24 @@ function seconds(value: string, name: string): number {
     throw new InvalidArgumentError(`${name} must be a number of seconds ≥ 0, got "${value}"`);
   }
   return n;
+}
+
+function wholeNumber(value: string, name: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max)
+    throw new InvalidArgumentError(
+      `${name} must be a whole number from ${min} to ${max}, got "${value}"`,
+    );
+  return n;
+}
+
+function virtualGpus(value: string): VirtualGpu[] {
+  try {
+    return parseVirtualGpus(value);
+  } catch (err) {
+    if (err instanceof InputError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
 }
 
 function log(line: string): void {
@@ -75,6 +95,20 @@ const program = new Command()
     },
     1,
   )
+  .option(
+    '--virtual-gpus <spec>',
+    'register GPUs this machine does not have, e.g. 8xA100-SXM4-80GB or 2xT4 (catalogue names), ' +
+      "for replays and demos: jobs get them by index and their power is modelled as the simulator's",
+    virtualGpus,
+  )
+  .option('--virtual-cpus <n>', 'register this many CPU cores instead of the detected count', (v) =>
+    wholeNumber(v, '--virtual-cpus', 1, 1_024),
+  )
+  .option(
+    '--virtual-memory-mib <n>',
+    'register this much memory (MiB) instead of the detected',
+    (v) => wholeNumber(v, '--virtual-memory-mib', 0, 64 * 1024 * 1024),
+  )
   .showHelpAfterError()
   .action(
     async (opts: {
@@ -86,6 +120,9 @@ const program = new Command()
       maxJobs: number;
       site?: string;
       sampleSeconds: number;
+      virtualGpus?: VirtualGpu[];
+      virtualCpus?: number;
+      virtualMemoryMib?: number;
     }) => {
       // Until the worker runs, a signal simply ends the wait.
       const early = new AbortController();
@@ -103,14 +140,23 @@ const program = new Command()
         serverUrl: opts.server ?? env.WATTWISE_SERVER_URL,
         token: opts.token ?? env.WATTWISE_TOKEN,
       };
-      const { machine, detection } = await describeMachine();
+      const { machine, detection } = await describeMachine({
+        virtual: {
+          gpus: opts.virtualGpus,
+          cpus: opts.virtualCpus,
+          memoryMb: opts.virtualMemoryMib,
+        },
+      });
       if (machine.gpus.length === 0) log(`no GPUs: ${detection.reason ?? 'none listed'}`);
       else {
         const list = machine.gpus.map(
           (g) => `${g.index}: ${g.name}${g.memoryMb ? ` (${g.memoryMb} MiB)` : ''}`,
         );
-        log(`GPUs: ${list.join(', ')}`);
+        const how = opts.virtualGpus ? ' (virtual: power modelled, not metered)' : '';
+        log(`GPUs${how}: ${list.join(', ')}`);
       }
+      if (opts.virtualCpus !== undefined || opts.virtualMemoryMib !== undefined)
+        log(`registering ${machine.cpus} CPU cores and ${machine.memoryMb} MiB (virtual)`);
 
       for (;;) {
         const connection = await resolveConnection(given, credentialsPath, {
@@ -137,6 +183,20 @@ const program = new Command()
             // results of recent Xeon and EPYC hosts): 1.5 and 6 W per core.
             idleWPerCore: 1.5,
             maxWPerCore: 6,
+            // Virtual GPUs draw what the simulator models for a busy job, and so does the CPU then.
+            ...(opts.virtualGpus
+              ? {
+                  virtual: {
+                    gpus: opts.virtualGpus.map(({ index, tdpW, idleW }) => ({
+                      index,
+                      tdpW,
+                      idleW,
+                    })),
+                    gpuBusyShare: DEFAULT_NODE_POWER.gpuBusyShare,
+                    cpuWPerCore: DEFAULT_NODE_POWER.cpuWPerCore,
+                  },
+                }
+              : {}),
           },
         });
         try {

@@ -1,3 +1,6 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { RouterOutputs } from '@wattwise/api';
 import { payloadSchemas } from '@wattwise/api/payloads';
 
@@ -39,6 +42,15 @@ export type WorkerOptions = {
     maxWPerCore: number;
     nvidiaSmi?: string;
     powercapRoot?: string;
+    /**
+     * The machine's GPUs are virtual (`--virtual-gpus`): their draw, and the CPU's, is modelled per
+     * attempt from these figures instead of read (see metering/meter.ts, VirtualDevices).
+     */
+    virtual?: {
+      gpus: { index: number; tdpW: number; idleW: number }[];
+      gpuBusyShare: number;
+      cpuWPerCore: number;
+    };
   };
 };
 
@@ -93,6 +105,28 @@ export function reportFor(result: ExecutorResult, timeoutSeconds: number | undef
 
 type Running = { handle: RunningExecutor; drainTimer?: NodeJS.Timeout };
 
+/** Spools of worker processes on this machine that are gone, so that their samples still reach the server. */
+function orphanSpools(root: string): [string, SampleSpool<MeterSample>][] {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid && !alive(Number(name)))
+    .map((name) => [join(root, name), new SampleSpool<MeterSample>(join(root, name))]);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * The worker's loop: register, claim, run, report, until shut down. It claims while it has room
  * for another job (up to `maxJobs`); the server's scheduler decides which job fits where. While a
@@ -114,7 +148,8 @@ export class Worker {
 
   constructor(opts: WorkerOptions) {
     this.opts = opts;
-    this.spool = new SampleSpool<MeterSample>(opts.spoolDir);
+    // One spool per process: workers sharing a home must not rewrite each other's files.
+    this.spool = new SampleSpool<MeterSample>(join(opts.spoolDir, String(process.pid)));
   }
 
   /**
@@ -201,12 +236,21 @@ export class Worker {
 
   /** Sends spooled samples now; what the server does not acknowledge stays for the next flush. */
   private async flushSamples(): Promise<void> {
-    const workerId = this.workerId!;
-    const result = await this.spool.flush((attemptId, samples) =>
-      this.opts.api.workers.samples.mutate({ workerId, attemptId, samples }).then(() => undefined),
-    );
-    if (result.error && result.pending > 0 && classifyFailure(result.error).kind === 'refused') {
-      this.opts.log(`samples refused by the server, kept on disk: ${String(result.error)}`);
+    // Spool keys are "<worker id>~<attempt id>": a spool left by an earlier run of this worker is
+    // sent under the worker id that owned the attempt.
+    const send = (key: string, samples: MeterSample[]) => {
+      const [workerId, attemptId] = key.split('~') as [string, string];
+      return this.opts.api.workers.samples
+        .mutate({ workerId, attemptId, samples })
+        .then(() => undefined);
+    };
+    for (const [dir, spool] of [[null, this.spool] as const, ...orphanSpools(this.opts.spoolDir)]) {
+      const result = await spool.flush(send);
+      if (result.error && result.pending > 0 && classifyFailure(result.error).kind === 'refused') {
+        this.opts.log(`samples refused by the server, kept on disk: ${String(result.error)}`);
+      }
+      if (dir && !result.error && result.pending === 0)
+        rmSync(dir, { recursive: true, force: true });
     }
   }
 
@@ -384,9 +428,21 @@ export class Worker {
   private startMeter(claimed: Claimed, gpuIndices: number[]): Promise<Meter> {
     const { machine, meter } = this.opts;
     const attemptId = claimed.attempt.id;
-    // A job that asked for no CPU still keeps one core busy while it runs.
-    const coresHeld = Math.min(machine.cpus, Math.max(1, claimed.job.cpuMilli / 1000));
+    // A job that asked for no CPU still keeps one core busy while it runs; on a virtual machine the
+    // model counts the cores asked for, as the simulator does.
+    const coresHeld = meter.virtual
+      ? claimed.job.cpuMilli / 1000
+      : Math.min(machine.cpus, Math.max(1, claimed.job.cpuMilli / 1000));
+    const share = claimed.attempt.milliPerGpu > 0 ? claimed.attempt.milliPerGpu / 1000 : 1;
+    const virtual = meter.virtual && {
+      gpuBusyShare: meter.virtual.gpuBusyShare,
+      cpuWPerCore: meter.virtual.cpuWPerCore,
+      gpus: meter.virtual.gpus
+        .filter((g) => gpuIndices.includes(g.index))
+        .map((g) => ({ ...g, share })),
+    };
     return startMeter({
+      virtual,
       gpuIndices,
       intervalMs: meter.intervalMs,
       cpu: {
@@ -397,7 +453,7 @@ export class Worker {
       },
       nvidiaSmi: meter.nvidiaSmi,
       powercapRoot: meter.powercapRoot,
-      onSample: (sample) => this.spool.append(attemptId, [sample]),
+      onSample: (sample) => this.spool.append(`${this.workerId}~${attemptId}`, [sample]),
     });
   }
 

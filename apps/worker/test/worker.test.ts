@@ -1,12 +1,13 @@
 import type { ApiClient, ServerProcess } from '@wattwise/server/testing';
 import { apiClient, startServerProcess, waitFor } from '@wattwise/server/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { classifyFailure, createApi } from '../src/client';
+import { SampleSpool } from '../src/metering/spool';
 import { Worker, WorkerRefusedError } from '../src/worker';
 
 const machine = { hostname: 'test-host', cpus: 2, memoryMb: 1024, gpus: [] };
@@ -40,9 +41,10 @@ describe('worker against a real server', () => {
     rmSync(spoolRoot, { recursive: true, force: true });
   });
 
-  function startWorker(opts: { drainMs?: number; maxJobs?: number } = {}) {
+  function startWorker(opts: { drainMs?: number; maxJobs?: number; spoolDir?: string } = {}) {
     const worker = new Worker({
       ...local(opts.maxJobs),
+      ...(opts.spoolDir ? { spoolDir: opts.spoolDir } : {}),
       api: createApi(server.url, server.workerToken),
       machine,
       version: 'test',
@@ -132,6 +134,32 @@ describe('worker against a real server', () => {
       bill.hardware + bill.energy + bill.operations + bill.storage + bill.bandwidth,
       12,
     );
+  });
+
+  it('sends the samples a dead worker process left in its spool', async () => {
+    const id = await submit(['true']);
+    const [job] = await runUntilFinished([id]);
+    const attempt = job!.attemptList[0]!;
+    // What a killed worker process (pid 2^22, above any real pid) left behind, unsent.
+    const dir = local().spoolDir;
+    const orphan = new SampleSpool(join(dir, String(2 ** 22)));
+    await orphan.append(`${attempt.workerId}~${attempt.id}`, [
+      { seq: 9000, at: new Date().toISOString(), gpus: [], cpuW: 7, method: 'modelled' },
+    ]);
+    const { worker, done } = startWorker({ spoolDir: dir });
+    try {
+      await waitFor('the orphaned sample', async () => {
+        const [t] = await admin.jobs.telemetry.query({ id });
+        return t!.samples.some((s) => s.seq === 9000 && s.cpuW === 7);
+      });
+      await waitFor(
+        'the orphan spool to be removed',
+        async () => !existsSync(join(dir, String(2 ** 22))),
+      );
+    } finally {
+      worker.shutdown();
+      await done;
+    }
   });
 
   it('runs jobs side by side up to its limit and shows a CPU-only job no GPU', async () => {

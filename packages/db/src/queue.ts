@@ -11,7 +11,12 @@ import { bills, jobAttempts, jobs, workers } from './schema';
 /** Retry delay: exponential from 1 s, capped at 5 min, with "equal jitter" (half fixed, half random). */
 const backoffSeconds = (failures: SQL | number) =>
   sql`least(300, power(2, greatest(${failures}, 1) - 1)) * (0.5 + random() / 2)`;
-const leaseEnd = (leaseSeconds: number) => sql`now() + make_interval(secs => ${leaseSeconds})`;
+/**
+ * The wall clock, not now(): now() is the transaction's start, and a claim may wait for the claim
+ * lock inside its transaction, which would hand the worker a lease already partly spent.
+ */
+const leaseEnd = (leaseSeconds: number) =>
+  sql`clock_timestamp() + make_interval(secs => ${leaseSeconds})`;
 
 export type SubmitJobInput = {
   teamId: string;

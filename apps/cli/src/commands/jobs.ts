@@ -8,6 +8,7 @@ export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelle
 type Team = RouterOutputs['admin']['teams'][number];
 type Job = RouterOutputs['jobs']['list']['items'][number];
 type JobDetail = RouterOutputs['jobs']['get'];
+type Submitted = RouterOutputs['jobs']['submit'];
 type Bill = NonNullable<RouterOutputs['jobs']['bill']>;
 
 /** A team given by id or by name, as the server knows it. */
@@ -38,7 +39,7 @@ export type SubmitOptions = {
   deadline?: string;
 };
 
-export async function submitJob(api: Api, argv: string[], opts: SubmitOptions): Promise<Job> {
+export async function submitJob(api: Api, argv: string[], opts: SubmitOptions): Promise<Submitted> {
   const teamId = opts.team ? (await resolveTeam(api, opts.team)).id : undefined;
   return api.jobs.submit.mutate({
     name: opts.name,

@@ -10,10 +10,25 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import {
+  buildCluster,
+  DEFAULT_NODE_POWER,
+  policyPreset,
+  simulate,
+  workloadFromJobs,
+} from '@wattwise/scheduler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { parseVirtualGpus } from '../machine';
 import type { MeterSample } from './meter';
-import { parseProcStat, raplDeltaUj, startMeter, utilisation } from './meter';
+import {
+  MODELLED_CPU_ERROR_BAND,
+  parseProcStat,
+  raplDeltaUj,
+  startMeter,
+  utilisation,
+  VIRTUAL_GPU_ERROR_BAND,
+} from './meter';
 
 const J_PER_KWH = 3_600_000;
 const T0 = Date.UTC(2026, 10, 28, 10, 0, 0);
@@ -335,5 +350,76 @@ describe('CPU helpers', () => {
   it('adds the span to the top of the range when a RAPL counter wraps', () => {
     expect(raplDeltaUj(100, 250, 1000)).toBe(150);
     expect(raplDeltaUj(900, 50, 1000)).toBe(150);
+  });
+});
+
+describe('startMeter on virtual GPUs', () => {
+  it("models the job's draw exactly as the simulator does, and reads nothing", async () => {
+    const [t4] = parseVirtualGpus('1xT4');
+    const job = { gpus: 0.5, cpuMilli: 4000, seconds: 3600 };
+    const samples: MeterSample[] = [];
+    const meter = await startMeter({
+      gpuIndices: [0],
+      intervalMs: 3_600_000,
+      nvidiaSmi: smi,
+      powercapRoot: powercap,
+      procStat,
+      cpu: { cores: 32, coresHeld: job.cpuMilli / 1000, idleW: 48, maxW: 192 },
+      virtual: {
+        gpus: [{ index: 0, tdpW: t4!.tdpW, idleW: t4!.idleW, share: job.gpus }],
+        gpuBusyShare: DEFAULT_NODE_POWER.gpuBusyShare,
+        cpuWPerCore: DEFAULT_NODE_POWER.cpuWPerCore,
+      },
+      onSample: (s) => void samples.push(s),
+      now,
+    });
+    clock = T0 + (job.seconds * 1000) / 2;
+    await meter.sampleNow();
+    clock = T0 + job.seconds * 1000;
+    const energy = await meter.stop();
+
+    // The same job, alone on a one-T4 node, in the simulator.
+    const sim = simulate({
+      workload: workloadFromJobs([
+        { id: 'j', submit: 0, duration: job.seconds, gpus: job.gpus, cpuMilli: job.cpuMilli },
+      ]),
+      cluster: buildCluster([
+        { id: 'n', cpuMilli: 32_000, memoryMiB: 65_536, gpus: 1, model: 'T4' },
+      ]),
+      policy: policyPreset('fifo'),
+      site: {
+        id: 's',
+        name: 's',
+        currency: 'USD',
+        pue: 1.2,
+        tariff: { kind: 'flat', perKWh: 0.1 },
+        carbon: { kind: 'constant', kgPerKWh: 0.4 },
+      },
+    });
+    expect(energy.itKWh).toBeCloseTo(sim.perJob!.energyKWh[0]!, 12);
+    // Half a T4 at TDP for an hour, and four cores at the simulator's 3 W.
+    expect(energy.devices).toEqual([
+      {
+        device: 'gpu0',
+        kWh: (0.5 * 70) / 1000,
+        method: 'modelled',
+        errorBand: VIRTUAL_GPU_ERROR_BAND,
+      },
+      {
+        device: 'cpu',
+        kWh: (4 * 3) / 1000,
+        method: 'modelled',
+        errorBand: MODELLED_CPU_ERROR_BAND,
+      },
+    ]);
+    expect(energy.method).toBe('modelled');
+    expect(samples.map((s) => s.seq)).toEqual([0, 1, 2]);
+    for (const s of samples) {
+      expect(s.method).toBe('modelled');
+      expect(s.gpus).toEqual([{ index: 0, powerW: 35, util: null, memoryMiB: null }]);
+      expect(s.cpuW).toBe(12);
+    }
+    expect(calls()).toEqual([]);
+    expect(meter.warnings).toEqual([]);
   });
 });

@@ -60,6 +60,26 @@ export type MeterOptions = {
   now?: () => number;
   /** Above this a GPU's counter step is a reset rather than a wrap (see counterEnergy). Default 2000 W. */
   maxGpuW?: number;
+  /**
+   * Devices the worker was told it has rather than found (`--virtual-gpus`): nothing is read, neither
+   * nvidia-smi nor RAPL nor /proc/stat; each sample carries the draw modelled for the job, and
+   * `gpuIndices` and `cpu.idleW`/`maxW` are ignored. See {@link modelledJobW}.
+   */
+  virtual?: VirtualDevices;
+};
+
+/**
+ * What a job draws on devices that are modelled, not metered: the simulator's figures for a busy job
+ * (`@wattwise/scheduler` DEFAULT_NODE_POWER and gpuModel), so that a replay's bills and its
+ * simulation rest on the same power.
+ */
+export type VirtualDevices = {
+  /** The GPUs the job holds: catalogue TDP and idle draw, and the share of each it holds (0–1]. */
+  gpus: { index: number; tdpW: number; idleW: number; share: number }[];
+  /** A busy GPU draws idle + this share of (TDP − idle) (the simulator's gpuBusyShare). */
+  gpuBusyShare: number;
+  /** Draw per CPU core held, W (the simulator's cpuWPerCore); `cpu.coresHeld` cores are held. */
+  cpuWPerCore: number;
 };
 
 export type Meter = {
@@ -81,6 +101,15 @@ export type Meter = {
  * models", HotPower 2008). ±30 % is our judgement of that wider error, not a measured figure.
  */
 export const MODELLED_CPU_ERROR_BAND = 0.3;
+
+/**
+ * Relative error band put on a virtual GPU's modelled energy: ±50 %. The model (idle + gpuBusyShare ×
+ * (TDP − idle), TDP by default) is the simulator's busy draw; a real job on a real GPU draws anywhere
+ * between idle and TDP, and whole training jobs commonly average well under TDP, so the figure can be
+ * off by half either way. Like the CPU band it is our judgement, not a measurement; it matches the
+ * band the server puts on an attempt that reported no energy at all.
+ */
+export const VIRTUAL_GPU_ERROR_BAND = 0.5;
 
 const J_PER_KWH = 3_600_000;
 
@@ -153,8 +182,23 @@ export function modelledPackageW(cpu: CpuModel, util: number): number {
 
 // ---------------------------------------------------------------------------------------------
 
+/** A job's modelled draw on virtual devices, W: each GPU's share × (idle + busy share × (TDP − idle)), and the CPU cores held × W per core. */
+export function modelledJobW(
+  virtual: VirtualDevices,
+  coresHeld: number,
+): { gpus: { index: number; watts: number }[]; cpuW: number } {
+  return {
+    gpus: virtual.gpus.map((g) => ({
+      index: g.index,
+      watts: g.share * (g.idleW + virtual.gpuBusyShare * (g.tdpW - g.idleW)),
+    })),
+    cpuW: Math.max(0, coresHeld) * virtual.cpuWPerCore,
+  };
+}
+
 /** Starts metering one attempt: a first reading now, then one every `intervalMs` until stop(). */
 export async function startMeter(opts: MeterOptions): Promise<Meter> {
+  if (opts.virtual) return startModelledMeter(opts, opts.virtual);
   const now = opts.now ?? monotonicClock();
   const program = opts.nvidiaSmi ?? 'nvidia-smi';
   const gpus = [...opts.gpuIndices];
@@ -334,6 +378,90 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
   return {
     sampleNow: enqueue,
     warnings,
+    stop() {
+      stopping ??= (async () => {
+        if (timer) clearTimeout(timer);
+        await enqueue().catch(() => undefined);
+        return totals();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * The meter of an attempt on virtual devices: the same samples and totals as a real one, every
+ * figure modelled from {@link modelledJobW} over the time between the first and the last reading.
+ */
+async function startModelledMeter(opts: MeterOptions, virtual: VirtualDevices): Promise<Meter> {
+  const now = opts.now ?? monotonicClock();
+  const power = modelledJobW(virtual, opts.cpu.coresHeld);
+  const t0 = now();
+  let last = t0;
+  let seq = 0;
+  let chain: Promise<unknown> = Promise.resolve();
+
+  const tick = async (): Promise<MeterSample> => {
+    last = Math.max(last, now());
+    const sample: MeterSample = {
+      seq: seq++,
+      at: new Date(last).toISOString(),
+      gpus: power.gpus.map((g) => ({
+        index: g.index,
+        powerW: g.watts,
+        util: null,
+        memoryMiB: null,
+      })),
+      cpuW: power.cpuW,
+      method: 'modelled',
+    };
+    try {
+      await opts.onSample(sample);
+    } catch {
+      // As in startMeter: a failing sink must not stop metering.
+    }
+    return sample;
+  };
+  const enqueue = (): Promise<MeterSample> => {
+    const next = chain.then(tick);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  await enqueue();
+
+  let stopping: Promise<AttemptEnergy> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const schedule = () => {
+    timer = setTimeout(() => {
+      void enqueue().then(() => {
+        if (!stopping) schedule();
+      });
+    }, opts.intervalMs);
+    timer.unref();
+  };
+  schedule();
+
+  const totals = (): AttemptEnergy => {
+    const hours = (last - t0) / 3_600_000;
+    const devices: DeviceEnergy[] = power.gpus.map((g) => ({
+      device: `gpu${g.index}`,
+      kWh: (g.watts * hours) / 1000,
+      method: 'modelled',
+      errorBand: VIRTUAL_GPU_ERROR_BAND,
+    }));
+    if (power.cpuW > 0)
+      devices.push({
+        device: 'cpu',
+        kWh: (power.cpuW * hours) / 1000,
+        method: 'modelled',
+        errorBand: MODELLED_CPU_ERROR_BAND,
+      });
+    return { itKWh: devices.reduce((s, d) => s + d.kWh, 0), method: 'modelled', devices };
+  };
+
+  return {
+    sampleNow: enqueue,
+    warnings: [],
     stop() {
       stopping ??= (async () => {
         if (timer) clearTimeout(timer);
