@@ -75,7 +75,7 @@ export const PORTAL_PAGES: readonly PortalPage[] = [
   {
     href: '/scheduler',
     title: 'Scheduler lab',
-    ready: false,
+    ready: true,
     summary: 'Replay a trace under two or more scheduling policies side by side.',
     plans: [
       'A Gantt chart of jobs on GPUs for each policy.',
@@ -113,7 +113,7 @@ export const PORTAL_PAGES: readonly PortalPage[] = [
   {
     href: '/playground',
     title: 'Playground',
-    ready: false,
+    ready: true,
     summary: 'Train small neural networks in the browser and watch them learn.',
     plans: [
       'Train the demo data and other toy sets; click to add points and watch the decision boundary.',
