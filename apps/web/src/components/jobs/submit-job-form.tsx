@@ -156,55 +156,21 @@ export function SubmitJobForm() {
         </FormField>
         <fieldset className="grid gap-4 sm:grid-cols-2 md:col-span-6 lg:grid-cols-4">
           <legend className="mb-2 text-sm font-semibold text-slate-800">Resources</legend>
-          <FormField
+          <NumberField
             id="job-gpus"
+            name="gpus"
             label="GPUs"
             error={errors.gpus}
             hint="Whole GPUs, or a share of one such as 0.5."
-          >
-            {(control) => (
-              <input
-                {...control}
-                name="gpus"
-                type="number"
-                inputMode="decimal"
-                min={0}
-                step="any"
-                className={inputClass}
-              />
-            )}
-          </FormField>
-          <FormField
+          />
+          <NumberField
             id="job-cpu"
+            name="cpu"
             label="CPU cores"
             error={errors.cpu}
             hint="Fractions allowed, e.g. 0.5."
-          >
-            {(control) => (
-              <input
-                {...control}
-                name="cpu"
-                type="number"
-                inputMode="decimal"
-                min={0}
-                step="any"
-                className={inputClass}
-              />
-            )}
-          </FormField>
-          <FormField id="job-memory" label="Memory (GiB)" error={errors.memory}>
-            {(control) => (
-              <input
-                {...control}
-                name="memory"
-                type="number"
-                inputMode="decimal"
-                min={0}
-                step="any"
-                className={inputClass}
-              />
-            )}
-          </FormField>
+          />
+          <NumberField id="job-memory" name="memory" label="Memory (GiB)" error={errors.memory} />
           <FormField
             id="job-gpu-model"
             label="GPU model"
@@ -229,24 +195,13 @@ export function SubmitJobForm() {
         </fieldset>
         <fieldset className="grid gap-4 sm:grid-cols-2 md:col-span-6 lg:grid-cols-3">
           <legend className="mb-2 text-sm font-semibold text-slate-800">Schedule</legend>
-          <FormField
+          <NumberField
             id="job-expected"
+            name="expected"
             label="Expected run time (minutes)"
             error={errors.expected}
             hint="Lets the scheduler fit it into gaps and move it to cheaper hours."
-          >
-            {(control) => (
-              <input
-                {...control}
-                name="expected"
-                type="number"
-                inputMode="decimal"
-                min={0}
-                step="any"
-                className={inputClass}
-              />
-            )}
-          </FormField>
+          />
           <FormField
             id="job-earliest"
             label="Earliest start"
@@ -338,5 +293,30 @@ function useBrowserTimeZone(): string | null {
     noSubscription,
     () => Intl.DateTimeFormat().resolvedOptions().timeZone,
     () => null,
+  );
+}
+
+/** A decimal input of zero or more, with its label, hint and error. */
+function NumberField(props: {
+  id: string;
+  name: string;
+  label: string;
+  error: string | undefined;
+  hint?: string;
+}) {
+  return (
+    <FormField id={props.id} label={props.label} error={props.error} hint={props.hint}>
+      {(control) => (
+        <input
+          {...control}
+          name={props.name}
+          type="number"
+          inputMode="decimal"
+          min={0}
+          step="any"
+          className={inputClass}
+        />
+      )}
+    </FormField>
   );
 }
