@@ -64,6 +64,10 @@ export async function createDb(url?: string): Promise<DbHandle> {
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server closes (a restart, an administrator) is an 'error' event on
+    // the pool; unhandled, it would end the process. The pool drops that client and opens another
+    // for the next query, and a query that fails reports its own error.
+    pool.on('error', () => {});
     // Fail now, with the reason, rather than on the first request.
     await pool.query('select 1');
     const db = drizzlePg({ client: pool, schema }) as unknown as Db;
