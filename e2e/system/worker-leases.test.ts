@@ -128,6 +128,11 @@ describe('workers and leases, with real server and worker processes', () => {
     ]);
     const paused = worker('system-worker-paused');
     await waitForState(server, id, ['running'], paused);
+    // Claimed is not started: the worker meters first, then spawns. Pause it once the copy runs.
+    await waitFor('the first copy to start', async () => pidsIn(pids).length === 1 || null, {
+      timeoutMs: 10_000,
+      watched: paused,
+    });
 
     paused.child.kill('SIGSTOP');
     try {
