@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
 export const roleEnum = pgEnum('role', ['admin', 'member', 'worker']);
 export const jobStateEnum = pgEnum('job_state', [
@@ -49,13 +50,67 @@ export const users = pgTable(
     name: text('name').notNull(),
     role: roleEnum('role').notNull(),
     teamId: text('team_id').references(() => teams.id),
+    /** Sign-in (better-auth's user model). */
+    emailVerified: boolean('email_verified').notNull().default(false),
+    image: text('image'),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     check('users_role_not_worker', sql`${t.role} <> 'worker'`),
     check('users_member_has_team', sql`${t.role} <> 'member' OR ${t.teamId} IS NOT NULL`),
   ],
 );
+
+/** Signed-in sessions (better-auth); the cookie carries `token`. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    token: text('token').notNull().unique(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** How a user proves who they are (better-auth): a password hash for provider "credential". */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+    refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true }),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('accounts_user').on(t.userId)],
+);
+
+export const verifications = pgTable('verifications', {
+  id: text('id').primaryKey(),
+  identifier: text('identifier').notNull(),
+  value: text('value').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
 
 /** Bearer tokens; only a SHA-256 of the secret is stored, the prefix is kept for display. */
 export const apiTokens = pgTable(
@@ -105,6 +160,8 @@ export type SiteRates = {
   costOfCapital?: number;
   /** Site currency per USD, for the catalogue's USD hardware prices (sites not billing in USD). */
   fxPerUsd?: number;
+  /** Costs no job causes (storage arrays, uplinks, staff not tied to GPUs), per month: the shared part. */
+  sharedPerMonth?: { operations?: number; storage?: number; bandwidth?: number };
 };
 
 export const nodes = pgTable(
@@ -119,6 +176,8 @@ export const nodes = pgTable(
     gpuCount: integer('gpu_count').notNull(),
     cpuCores: integer('cpu_cores').notNull(),
     memoryGb: integer('memory_gb').notNull(),
+    /** Where it stands, for the rack view (null: not recorded). */
+    rack: text('rack'),
     powerState: powerStateEnum('power_state').notNull().default('on'),
     createdAt: createdAt(),
   },
@@ -143,6 +202,8 @@ export const workers = pgTable('workers', {
   registeredAt: timestamp('registered_at', { withTimezone: true }).notNull().defaultNow(),
   lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+export type JobOrigin = 'submitted' | 'history';
 
 /** A job's payload, validated by its kind's schema in `@wattwise/api/payloads` before it is stored. */
 export type JobPayload = Record<string, unknown>;
@@ -174,6 +235,10 @@ export const jobs = pgTable(
       .references(() => teams.id),
     submittedBy: text('submitted_by').references(() => apiTokens.id),
     name: text('name').notNull(),
+    /** Free-form cost grouping below the team (null: none given). */
+    project: text('project'),
+    /** 'submitted' through the API, or 'history' (a past run loaded by `wattwise history load`). */
+    origin: text('origin').$type<JobOrigin>().notNull().default('submitted'),
     kind: text('kind').notNull(),
     payload: jsonb('payload').$type<JobPayload>().notNull(),
     state: jobStateEnum('state').notNull().default('queued'),
@@ -199,6 +264,8 @@ export const jobs = pgTable(
     deadlineAt: timestamp('deadline_at', { withTimezone: true }),
     /** Why it has not started, as the scheduler last said, and when it plans to start it. */
     waitReason: text('wait_reason'),
+    /** Set while a budget holds the job before admission; a held job is never claimed. */
+    heldReason: text('held_reason'),
     plannedStartAt: timestamp('planned_start_at', { withTimezone: true }),
     createdAt: createdAt(),
     startedAt: timestamp('started_at', { withTimezone: true }),
@@ -299,11 +366,115 @@ export const bills = pgTable('bills', {
   createdAt: createdAt(),
 });
 
+/**
+ * A job's cost per UTC day: what the cost explorer groups. Every bill writes its lines; a job still
+ * running when history was loaded has lines with `billed` false (cost to date, no bill yet).
+ */
+export const costLines = pgTable(
+  'cost_lines',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    day: timestamp('day', { withTimezone: true }).notNull(),
+    siteId: text('site_id').references(() => sites.id),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id),
+    project: text('project'),
+    /** The node (or worker host) it ran on, and its GPU model. */
+    node: text('node'),
+    gpuModel: text('gpu_model'),
+    currency: text('currency').notNull(),
+    hardware: doublePrecision('hardware').notNull(),
+    energy: doublePrecision('energy').notNull(),
+    operations: doublePrecision('operations').notNull(),
+    storage: doublePrecision('storage').notNull(),
+    bandwidth: doublePrecision('bandwidth').notNull(),
+    total: doublePrecision('total').notNull(),
+    gpuHours: doublePrecision('gpu_hours').notNull(),
+    itKWh: doublePrecision('it_kwh').notNull(),
+    facilityKWh: doublePrecision('facility_kwh').notNull(),
+    co2eKg: doublePrecision('co2e_kg').notNull(),
+    billed: boolean('billed').notNull().default(true),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.day] }),
+    index('cost_lines_day_team').on(t.day, t.teamId),
+    index('cost_lines_site_day').on(t.siteId, t.day),
+  ],
+);
+
+/**
+ * The whole facility per site and UTC hour: capacity, what jobs held and used, the metered (or
+ * modelled) energy, and the hour's cost in five parts split into jobs + idle + shared. The overview's
+ * reconciliation reads it: Σ cost lines + idle + shared = total.
+ */
+export const usageHours = pgTable(
+  'usage_hours',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    currency: text('currency').notNull(),
+    gpus: integer('gpus').notNull(),
+    /** GPU-hours held by jobs (whole GPUs with any share on them), and the shares jobs asked for. */
+    gpuHoursAllocated: doublePrecision('gpu_hours_allocated').notNull(),
+    gpuHoursUsed: doublePrecision('gpu_hours_used').notNull(),
+    itKWh: doublePrecision('it_kwh').notNull(),
+    jobsItKWh: doublePrecision('jobs_it_kwh').notNull(),
+    facilityKWh: doublePrecision('facility_kwh').notNull(),
+    pue: real('pue').notNull(),
+    pricePerKWh: doublePrecision('price_per_kwh').notNull(),
+    kgPerKWh: doublePrecision('kg_per_kwh').notNull(),
+    /** Facility cost of the hour by part; total = jobs + idle + shared. */
+    hardware: doublePrecision('hardware').notNull(),
+    energy: doublePrecision('energy').notNull(),
+    operations: doublePrecision('operations').notNull(),
+    storage: doublePrecision('storage').notNull(),
+    bandwidth: doublePrecision('bandwidth').notNull(),
+    total: doublePrecision('total').notNull(),
+    jobsCost: doublePrecision('jobs_cost').notNull(),
+    idleCost: doublePrecision('idle_cost').notNull(),
+    sharedCost: doublePrecision('shared_cost').notNull(),
+    co2eKg: doublePrecision('co2e_kg').notNull(),
+    /** 'metered' from workers' reports, 'simulated' for loaded history. */
+    source: text('source').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.hour] })],
+);
+
+/** A team's spending limit for one calendar month (UTC), in `currency`. */
+export const budgets = pgTable(
+  'budgets',
+  {
+    id: text('id').primaryKey(),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id),
+    month: timestamp('month', { withTimezone: true }).notNull(),
+    amount: doublePrecision('amount').notNull(),
+    currency: text('currency').notNull(),
+    /** Hold new jobs whose estimate would take the month past the budget (admission control). */
+    holdOverBudget: boolean('hold_over_budget').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('budgets_team_month').on(t.teamId, t.month),
+    check('budgets_amount_positive', sql`${t.amount} > 0`),
+  ],
+);
+
 export type Job = typeof jobs.$inferSelect;
 export type JobAttempt = typeof jobAttempts.$inferSelect;
 export type Bill = typeof bills.$inferSelect;
 export type AttemptSample = typeof attemptSamples.$inferSelect;
 export type Team = typeof teams.$inferSelect;
 export type Site = typeof sites.$inferSelect;
+export type CostLine = typeof costLines.$inferSelect;
+export type UsageHour = typeof usageHours.$inferSelect;
+export type Budget = typeof budgets.$inferSelect;
+export type User = typeof users.$inferSelect;
 export type Role = (typeof roleEnum.enumValues)[number];
 export type JobState = (typeof jobStateEnum.enumValues)[number];

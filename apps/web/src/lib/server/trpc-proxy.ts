@@ -14,6 +14,15 @@ export const PORTAL_PROCEDURES: ReadonlySet<string> = new Set([
   'jobs.cancel',
   'jobs.bill',
   'jobs.telemetry',
+  'jobs.preview',
+  'overview.summary',
+  'costs.explore',
+  'facility.energy',
+  'facility.nodes',
+  'teams.summary',
+  'teams.setBudget',
+  'teams.release',
+  'recommendations.list',
 ]);
 
 const PROCEDURE_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(,[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*)*$/;
