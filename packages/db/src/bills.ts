@@ -5,6 +5,7 @@ import { QueueError } from './errors';
 import {
   attemptSamples,
   bills,
+  costLines,
   jobAttempts,
   jobs,
   sites,
@@ -21,7 +22,9 @@ import {
 /** Everything a bill rests on: the job, every attempt that ran, their workers and the site. */
 export type BillingInputs = {
   job: Job;
-  attempts: (JobAttempt & { worker: { gpus: GpuInfo[]; cpus: number; siteId: string | null } })[];
+  attempts: (JobAttempt & {
+    worker: { hostname: string; gpus: GpuInfo[]; cpus: number; siteId: string | null };
+  })[];
   site: Site | null;
 };
 
@@ -31,6 +34,7 @@ export async function billingInputs(db: Db, jobId: string): Promise<BillingInput
   const rows = await db
     .select({
       attempt: jobAttempts,
+      hostname: workers.hostname,
       gpus: workers.gpus,
       cpus: workers.cpus,
       siteId: workers.siteId,
@@ -45,7 +49,7 @@ export async function billingInputs(db: Db, jobId: string): Promise<BillingInput
     job,
     attempts: rows.map((r) => ({
       ...r.attempt,
-      worker: { gpus: r.gpus, cpus: r.cpus, siteId: r.siteId },
+      worker: { hostname: r.hostname, gpus: r.gpus, cpus: r.cpus, siteId: r.siteId },
     })),
     site: site ?? null,
   };
@@ -61,6 +65,13 @@ export async function saveBill(db: Db, bill: NewBill): Promise<boolean> {
     .onConflictDoNothing()
     .returning({ id: bills.jobId });
   return rows.length === 1;
+}
+
+export type NewCostLine = typeof costLines.$inferInsert;
+
+/** Writes a bill's cost lines (one per UTC day); lines already there for the job and day are kept. */
+export async function saveCostLines(db: Db, lines: NewCostLine[]): Promise<void> {
+  if (lines.length > 0) await db.insert(costLines).values(lines).onConflictDoNothing();
 }
 
 export async function getBill(db: Db, jobId: string): Promise<Bill | null> {

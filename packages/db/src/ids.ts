@@ -4,7 +4,7 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /** A random id with a type prefix (`job_…`, `wkr_…`) so a log line says what it names. */
 export function newId(
-  prefix: 'team' | 'usr' | 'tok' | 'site' | 'node' | 'wkr' | 'job' | 'att',
+  prefix: 'team' | 'usr' | 'tok' | 'site' | 'node' | 'wkr' | 'job' | 'att' | 'bgt',
 ): string {
   const bytes = randomBytes(16);
   let out = '';

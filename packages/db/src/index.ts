@@ -11,6 +11,7 @@ export * from './overview';
 export * from './costs';
 export * from './facility';
 export * from './budgets';
+export * from './recommendations';
 export * from './history';
 export * from './users';
 export type { Db, DbHandle } from './client';

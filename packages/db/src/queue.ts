@@ -33,12 +33,20 @@ export type SubmitJobInput = {
   expectedSeconds?: number | null;
   earliestStartAt?: Date | null;
   deadlineAt?: Date | null;
+  /** Why a budget holds it before admission (null: it enters the queue as claimable). */
+  heldReason?: string | null;
 };
 
 export async function submitJob(db: Db, input: SubmitJobInput): Promise<Job> {
   const [job] = await db
     .insert(jobs)
-    .values({ id: newId('job'), ...input, submittedBy: input.submittedBy ?? null })
+    .values({
+      id: newId('job'),
+      ...input,
+      submittedBy: input.submittedBy ?? null,
+      // A held job's hold is why it waits: the lists that show waitReason show the hold too.
+      waitReason: input.heldReason ?? null,
+    })
     .returning();
   return job!;
 }
@@ -117,11 +125,23 @@ export async function cancelJob(db: Db, id: string): Promise<Job> {
   const [running] = await db
     .update(jobs)
     .set({ cancelRequested: true })
-    .where(and(eq(jobs.id, id), eq(jobs.state, 'running')))
+    .where(
+      and(
+        eq(jobs.id, id),
+        eq(jobs.state, 'running'),
+        sql`EXISTS (SELECT 1 FROM job_attempts a WHERE a.job_id = ${jobs.id} AND a.state = 'running')`,
+      ),
+    )
     .returning();
   if (running) return running;
   const [job] = await db.select().from(jobs).where(eq(jobs.id, id));
   if (!job) throw new QueueError('NOT_FOUND', `job ${id} not found`);
+  // Running with no attempt: a record loaded as history, still running when it was loaded.
+  if (job.state === 'running')
+    throw new QueueError(
+      'CONFLICT',
+      `job ${id} is a record of past use (origin ${job.origin}), not a job a worker runs: it cannot be cancelled`,
+    );
   return job; // already finished: cancelling again changes nothing
 }
 
@@ -266,7 +286,7 @@ export async function claimJob(
       const [next] = await tx
         .select({ id: jobs.id })
         .from(jobs)
-        .where(and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)))
+        .where(and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`), notHeld))
         .orderBy(desc(jobs.priority), asc(jobs.createdAt), asc(jobs.id))
         .limit(1)
         .for('update', { skipLocked: true });
@@ -300,6 +320,9 @@ export async function claimJob(
   });
 }
 
+/** A job a budget holds is never claimed, nor shown to the scheduler, until an admin releases it. */
+const notHeld = sql`${jobs.heldReason} IS NULL`;
+
 /** Key of the advisory lock that serialises scheduled claims ("wattwise" in ASCII, truncated). */
 const CLAIM_LOCK = 0x77617474;
 
@@ -311,7 +334,7 @@ async function claimSnapshot(db: Db, input: ClaimOptions): Promise<ClaimSnapshot
   const queued = await db
     .select(schedulingColumns)
     .from(jobs)
-    .where(and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`)))
+    .where(and(eq(jobs.state, 'queued'), lte(jobs.runAfter, sql`now()`), notHeld))
     .orderBy(desc(jobs.priority), asc(jobs.createdAt), asc(jobs.id))
     .limit(input.queueLimit ?? 500);
   const live = await db
@@ -349,6 +372,14 @@ async function claimSnapshot(db: Db, input: ClaimOptions): Promise<ClaimSnapshot
     workers: live,
     running: running.map(({ startedAt, ...r }) => ({ ...r, startedAtMs: startedAt.getTime() })),
   };
+}
+
+/** The scheduler's view of the queue and the cluster without claiming: what a preview decides on. */
+export async function schedulerSnapshot(
+  db: Db,
+  input: { leaseSeconds: number; queueLimit?: number },
+): Promise<ClaimSnapshot> {
+  return claimSnapshot(db, { ...input, workerId: '' });
 }
 
 /** Stores why each job waits, writing only the rows whose reason changed. */

@@ -7,7 +7,18 @@ import { newId } from './ids';
 import type { Role } from './schema';
 import { apiTokens } from './schema';
 
-export type Principal = { tokenId: string; role: Role; teamId: string | null; name: string };
+/** Who a request acts for: a program with an API token, or a person signed in to the portal. */
+export type Principal = {
+  /** The API token it came with; null for a signed-in user (session cookie). */
+  tokenId: string | null;
+  /** The user behind it: the signed-in user, or the user a token was issued to (if any). */
+  userId: string | null;
+  /** The signed-in user's email; null for a token. */
+  email: string | null;
+  role: Role;
+  teamId: string | null;
+  name: string;
+};
 
 export function hashToken(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -53,7 +64,14 @@ export async function authenticate(db: Db, secret: string): Promise<Principal | 
         ),
       );
   }
-  return { tokenId: row.id, role: row.role, teamId: row.teamId, name: row.name };
+  return {
+    tokenId: row.id,
+    userId: row.userId,
+    email: null,
+    role: row.role,
+    teamId: row.teamId,
+    name: row.name,
+  };
 }
 
 export async function countTokens(db: Db): Promise<number> {

@@ -5,6 +5,7 @@ import {
   PRECISIONS,
   defaultPrecision,
   findAccelerator,
+  modelMatches,
   peakFlops,
 } from './accelerators';
 import { CLOUD_OFFERS, breakEvenUtilisation, cloudOffersFor, cloudPricePerGpuHour } from './cloud';
@@ -104,5 +105,14 @@ describe('cloud catalogue', () => {
         cloudPerGpuHour: 0,
       }),
     ).toThrow(/cloudPerGpuHour/);
+  });
+});
+
+describe('modelMatches', () => {
+  it('matches a model by a part of its name, ignoring case, spaces, underscores and hyphens', () => {
+    expect(modelMatches('h100-sxm5-80gb', 'H100')).toBe(true);
+    expect(modelMatches('NVIDIA A100 80GB PCIe', 'a100-80gb')).toBe(true);
+    expect(modelMatches('t4-16gb', 'A100')).toBe(false);
+    expect(modelMatches('t4-16gb', ' ')).toBe(false);
   });
 });

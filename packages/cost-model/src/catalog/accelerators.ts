@@ -305,6 +305,15 @@ export const ACCELERATORS: readonly Accelerator[] = [
 const squash = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
 
 /**
+ * Whether a model name answers to `wanted` ("H100", "a100-80gb"): the name starts with it or
+ * contains it, ignoring case, spaces, underscores and hyphens, as `findAccelerator` matches.
+ */
+export function modelMatches(name: string, wanted: string): boolean {
+  const w = squash(wanted);
+  return w !== '' && squash(name).includes(w);
+}
+
+/**
  * Find an accelerator by id, name or alias, ignoring case, spaces and hyphens. A prefix that fits
  * several entries (e.g. "A100") is an error listing them rather than a silent pick.
  */
