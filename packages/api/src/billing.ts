@@ -6,23 +6,28 @@ import {
   findAccelerator,
   type EnergyMethod,
   type JobBill,
+  type JobBillInput,
   type MeteredInterval,
   type Site as CostSite,
 } from '@wattwise/cost-model';
 import {
   billingInputs,
   saveBill,
+  saveCostLines,
   type BillingInputs,
   type Db,
   type Job,
+  type NewCostLine,
   type Site,
 } from '@wattwise/db';
+
+import { dailyCost, hourlyCost } from './cost-lines';
 
 /** A site's hourly prices and carbon (the server builds them from its grid data). */
 export type SiteRatesLoader = (site: Site, nowMs: number) => CostSite | null;
 
 /** An attempt that reported no energy (its worker died): GPU at TDP, CPU at a flat draw per core. */
-const UNMETERED_ERROR_BAND = 0.5;
+export const UNMETERED_ERROR_BAND = 0.5;
 const UNMETERED_WATTS_PER_CORE = 10;
 
 export type BillOutcome = { billed: true } | { billed: false; reason: string };
@@ -37,15 +42,17 @@ export async function billFinishedJob(
   if (!inputs) return { billed: false, reason: `job ${job.id} not found` };
   const ran = inputs.attempts.filter((a) => a.state !== 'running');
   if (ran.length === 0) return { billed: false, reason: 'no attempt ran' };
+  let input: JobBillInput;
   let bill: JobBill;
   try {
-    bill = billJob(billInput(inputs, loadSite));
+    input = billInput(inputs, loadSite);
+    bill = billJob(input);
   } catch (err) {
     // A configuration the model refuses (a tariff that does not cover the hours, say) must not
     // undo the completion: the job ends unbilled and the server's sweep reports it.
     return { billed: false, reason: err instanceof Error ? err.message : String(err) };
   }
-  await saveBill(db, {
+  const saved = await saveBill(db, {
     jobId: inputs.job.id,
     teamId: inputs.job.teamId,
     siteId: inputs.site?.id ?? null,
@@ -63,10 +70,41 @@ export async function billFinishedJob(
       hours: bill.hours,
     },
   });
+  if (saved) await saveCostLines(db, billLines(inputs, bill, input));
   return { billed: true };
 }
 
-function fallbackSite(site: Site | null): CostSite {
+/** The bill's cost lines, one per UTC day it held resources in, on the host of its last attempt. */
+function billLines(inputs: BillingInputs, bill: JobBill, input: JobBillInput): NewCostLine[] {
+  const { job, site } = inputs;
+  const ran = inputs.attempts.filter((a) => a.state !== 'running');
+  const gpuName = inputs.attempts.find((a) => a.worker.gpus.length > 0)?.worker.gpus[0]?.name;
+  const gpuModel = job.gpus > 0 ? (input.accelerator?.name ?? gpuName ?? null) : null;
+  return dailyCost(hourlyCost(bill, input.intervals, job.gpus)).map((day) => ({
+    jobId: job.id,
+    day: new Date(day.startMs),
+    siteId: site?.id ?? null,
+    teamId: job.teamId,
+    project: job.project,
+    node: ran.at(-1)?.worker.hostname ?? null,
+    gpuModel,
+    currency: bill.currency,
+    hardware: day.hardware,
+    energy: day.energy,
+    operations: day.operations,
+    storage: day.storage,
+    bandwidth: day.bandwidth,
+    total: day.total,
+    gpuHours: day.gpuHours,
+    itKWh: day.itKWh,
+    facilityKWh: day.facilityKWh,
+    co2eKg: day.co2eKg,
+    billed: true,
+  }));
+}
+
+/** A site without hourly data (or none at all): published average price and carbon at its PUE. */
+export function fallbackSite(site: Site | null): CostSite {
   return {
     id: site?.id ?? 'default',
     name: site?.name ?? 'default (no site configured)',
@@ -77,14 +115,45 @@ function fallbackSite(site: Site | null): CostSite {
   };
 }
 
-function billInput(inputs: BillingInputs, loadSite: SiteRatesLoader) {
-  const { job, site } = inputs;
+/**
+ * What a bill at `site` rests on besides the energy: its hourly prices and carbon, and the rates that
+ * price the hardware and operations. Shared by bills and by estimates, so the two cannot drift.
+ */
+export function sitePricing(
+  site: Site | null,
+  loadSite: SiteRatesLoader,
+  nowMs: number,
+): Pick<JobBillInput, 'site' | 'hardware' | 'operations'> & { cpuCorePriced: boolean } {
   const rates = site?.rates ?? {};
-  const nowMs = Date.now();
   const costSite = (site && loadSite(site, nowMs)) ?? fallbackSite(site);
+  return {
+    site: costSite,
+    cpuCorePriced: rates.cpuCorePerHour !== undefined,
+    hardware: {
+      lifeYears: rates.hardwareLifeYears,
+      costOfCapital: rates.costOfCapital,
+      cpuCorePerHour: rates.cpuCorePerHour,
+      fxPerUsd: costSite.currency === 'USD' ? undefined : rates.fxPerUsd,
+    },
+    operations: {
+      perGpuHour: rates.operationsPerGpuHour,
+      perCoreHour: rates.operationsPerCoreHour,
+    },
+  };
+}
+
+/** Draw of a job nobody metered: its GPUs at TDP, its cores at a flat draw each, W. */
+export function modelledWatts(tdpW: number | null, gpus: number, cpuMilli: number): number {
+  return (tdpW ?? 0) * gpus + (cpuMilli / 1000) * UNMETERED_WATTS_PER_CORE;
+}
+
+function billInput(inputs: BillingInputs, loadSite: SiteRatesLoader): JobBillInput {
+  const { job, site } = inputs;
+  const nowMs = Date.now();
+  const { cpuCorePriced, ...pricing } = sitePricing(site, loadSite, nowMs);
   const gpuName = inputs.attempts.find((a) => a.worker.gpus.length > 0)?.worker.gpus[0]?.name;
   const accelerator = job.gpus > 0 && gpuName ? knownAccelerator(gpuName) : null;
-  const cores = rates.cpuCorePerHour !== undefined ? job.cpuMilli / 1000 : 0;
+  const cores = cpuCorePriced ? job.cpuMilli / 1000 : 0;
   const intervals: MeteredInterval[] = inputs.attempts
     .filter((a) => a.state !== 'running')
     .map((a) => {
@@ -120,9 +189,7 @@ function billInput(inputs: BillingInputs, loadSite: SiteRatesLoader) {
         };
       }
       const hours = (endMs - startMs) / 3_600_000;
-      const watts =
-        (accelerator ? accelerator.tdpW * job.gpus : 0) +
-        (job.cpuMilli / 1000) * UNMETERED_WATTS_PER_CORE;
+      const watts = modelledWatts(accelerator?.tdpW ?? null, job.gpus, job.cpuMilli);
       return {
         startMs,
         endMs,
@@ -132,24 +199,14 @@ function billInput(inputs: BillingInputs, loadSite: SiteRatesLoader) {
       };
     });
   return {
-    site: costSite,
+    ...pricing,
     intervals,
     accelerator: accelerator ? { name: accelerator.id, count: job.gpus } : undefined,
     cpuCores: cores,
-    hardware: {
-      lifeYears: rates.hardwareLifeYears,
-      costOfCapital: rates.costOfCapital,
-      cpuCorePerHour: rates.cpuCorePerHour,
-      fxPerUsd: costSite.currency === 'USD' ? undefined : rates.fxPerUsd,
-    },
-    operations: {
-      perGpuHour: rates.operationsPerGpuHour,
-      perCoreHour: rates.operationsPerCoreHour,
-    },
   };
 }
 
-function knownAccelerator(name: string) {
+export function knownAccelerator(name: string) {
   try {
     return findAccelerator(name);
   } catch {

@@ -3,6 +3,8 @@ import { authenticate, QueueError } from '@wattwise/db';
 import type { Db, Principal } from '@wattwise/db';
 import { ZodError } from 'zod';
 
+import type { Auth } from './auth';
+import { sessionPrincipal } from './auth';
 import type { SiteRatesLoader } from './billing';
 import type { Scheduler } from './scheduling';
 
@@ -18,17 +20,27 @@ export type ApiDeps = {
   siteRates?: SiteRatesLoader;
   /** Where the API reports what it cannot put in a response (a job that ended unbilled). */
   log?: (message: string) => void;
+  /** Sign-in for people (see auth.ts); without it only API tokens are accepted. */
+  auth?: Auth;
 };
 
 export type Context = ApiDeps & { principal: Principal | null };
 
-/** Builds the per-request context from the `Authorization: Bearer …` header. */
+/**
+ * Builds the per-request context. A program sends `Authorization: Bearer <token>`; a person signed
+ * in to the portal sends the session cookie (read only when there is no Authorization header, so
+ * a bad token is refused rather than passed over for a cookie).
+ */
 export async function createContext(
   deps: ApiDeps,
   authorization: string | undefined,
+  cookie?: string,
 ): Promise<Context> {
-  const match = authorization?.match(/^Bearer\s+(\S+)$/i);
-  const principal = match ? await authenticate(deps.db, match[1]!) : null;
+  if (authorization) {
+    const match = authorization.match(/^Bearer\s+(\S+)$/i);
+    return { ...deps, principal: match ? await authenticate(deps.db, match[1]!) : null };
+  }
+  const principal = cookie && deps.auth ? await sessionPrincipal(deps.auth, cookie) : null;
   return { ...deps, principal };
 }
 
@@ -77,7 +89,10 @@ export const publicProcedure = t.procedure.use(domainErrors);
 
 const authed = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing or invalid bearer token' });
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'not signed in: sign in, or send a valid bearer token',
+    });
   }
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
@@ -87,7 +102,7 @@ const requireRole = (...roles: Principal['role'][]) =>
     if (!roles.includes(ctx.principal.role)) {
       throw new TRPCError({
         code: 'FORBIDDEN',
-        message: `a ${ctx.principal.role} token cannot call this procedure (needs ${roles.join(' or ')})`,
+        message: `a ${ctx.principal.role} cannot call this procedure (needs ${roles.join(' or ')})`,
       });
     }
     return next();

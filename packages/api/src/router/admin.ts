@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { adminProcedure, userProcedure } from '../trpc';
 
 export const adminRouter = {
-  teams: userProcedure.query(({ ctx }) => listTeams(ctx.db)),
+  /** Every team for an admin; a member's own team only (what they may submit to and see). */
+  teams: userProcedure.query(async ({ ctx }) => {
+    const teams = await listTeams(ctx.db);
+    return ctx.principal.role === 'member'
+      ? teams.filter((t) => t.id === ctx.principal.teamId)
+      : teams;
+  }),
   createToken: adminProcedure
     .input(
       z

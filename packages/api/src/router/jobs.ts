@@ -7,13 +7,19 @@ import {
   JOB_SORTS,
   listJobs,
   listSamples,
+  schedulerSnapshot,
   submitJob,
 } from '@wattwise/db';
 import type { Principal } from '@wattwise/db';
 import { z } from 'zod';
 
+import { budgetHoldReason } from '../budget-hold';
+import { estimateJobCost } from '../job-estimate';
 import { payloadSchemas, type JobKind } from '../payloads';
 import { userProcedure } from '../trpc';
+
+/** The id the preview's imagined job goes by; no stored job can have it (ids are prefixed). */
+const PREVIEW_ID = '(this job)';
 
 export const jobStates = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
@@ -101,9 +107,16 @@ async function visibleJob(db: Parameters<typeof getJob>[0], principal: Principal
 }
 
 export const jobsRouter = {
-  submit: userProcedure.input(submitJobInput).mutation(({ ctx, input }) =>
-    submitJob(ctx.db, {
-      teamId: teamFor(ctx.principal, input.teamId),
+  submit: userProcedure.input(submitJobInput).mutation(async ({ ctx, input }) => {
+    const teamId = teamFor(ctx.principal, input.teamId);
+    const heldReason = await budgetHoldReason(
+      ctx,
+      teamId,
+      { gpus: 0, cpuMilli: 0, ...input.resources, expectedSeconds: input.expectedSeconds },
+      Math.max(Date.now(), input.earliestStart?.getTime() ?? 0),
+    );
+    return submitJob(ctx.db, {
+      teamId,
       submittedBy: ctx.principal.tokenId,
       name: input.name,
       kind: input.kind,
@@ -114,8 +127,42 @@ export const jobsRouter = {
       expectedSeconds: input.expectedSeconds ?? null,
       earliestStartAt: input.earliestStart ?? null,
       deadlineAt: input.deadline ?? null,
-    }),
-  ),
+      heldReason,
+    });
+  }),
+  /**
+   * What submitting this job would do, without submitting it: its estimated cost (when it says how
+   * long it runs) and where and when the scheduler would start it now.
+   */
+  preview: userProcedure.input(submitJobInput).query(async ({ ctx, input }) => {
+    const teamId = teamFor(ctx.principal, input.teamId);
+    const resources = { gpus: 0, cpuMilli: 0, memoryMiB: 0, ...input.resources };
+    const request = { ...resources, expectedSeconds: input.expectedSeconds };
+    const startMs = Math.max(Date.now(), input.earliestStart?.getTime() ?? 0);
+    const estimate = await estimateJobCost(ctx, request, startMs);
+    const heldReason = await budgetHoldReason(ctx, teamId, request, startMs);
+    // A job its budget would hold does not reach the scheduler, whatever it would decide.
+    const schedule =
+      ctx.scheduler && !heldReason
+        ? ctx.scheduler.preview(
+            await schedulerSnapshot(ctx.db, { leaseSeconds: ctx.leaseSeconds }),
+            {
+              id: PREVIEW_ID,
+              teamId,
+              priority: input.priority ?? 0,
+              createdAt: new Date(),
+              gpus: resources.gpus,
+              cpuMilli: resources.cpuMilli,
+              memoryMiB: resources.memoryMiB,
+              gpuModel: resources.gpuModel ?? null,
+              expectedSeconds: input.expectedSeconds ?? null,
+              earliestStartAt: input.earliestStart ?? null,
+              deadlineAt: input.deadline ?? null,
+            },
+          )
+        : null;
+    return { estimate, heldReason, schedule };
+  }),
   list: userProcedure
     .input(
       z
