@@ -11,6 +11,7 @@ import {
   submitJob,
 } from './commands/jobs';
 import { registerEstimateCommand } from './commands/estimate';
+import { registerHistoryCommand } from './commands/history';
 import { registerNnCommand } from './commands/nn';
 import { registerReplayCommand } from './commands/replay';
 import { registerSimulateCommand } from './commands/simulate';
@@ -263,6 +264,7 @@ export function buildProgram(): Command {
   registerNnCommand(program);
   registerSimulateCommand(program);
   registerReplayCommand(program);
+  registerHistoryCommand(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { appRouter, createContext } from '@wattwise/api';
+import { appRouter, authRequestHandler, createContext } from '@wattwise/api';
 import type { ApiDeps } from '@wattwise/api';
 import type { Logger } from 'pino';
 
@@ -13,6 +13,7 @@ const procedures = new Set(Object.keys(appRouter._def.procedures));
 function routeLabel(url: string): string {
   const path = url.split('?')[0] ?? '';
   if (path === '/healthz' || path === '/metrics') return path;
+  if (path.startsWith('/api/auth/')) return '/api/auth';
   if (path.startsWith('/trpc/')) {
     const name = path.slice('/trpc/'.length);
     if (procedures.has(name)) return `/trpc/${name}`;
@@ -26,12 +27,14 @@ export function createApp(deps: ApiDeps, logger: Logger): http.Server {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: ({ req }) => createContext(deps, req.headers.authorization),
+    createContext: ({ req }) => createContext(deps, req.headers.authorization, req.headers.cookie),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         logger.error({ err: error, path }, 'procedure failed');
     },
   });
+  // Sign-in, sign-out and sessions for the portal, which forwards /api/auth/* here.
+  const auth = deps.auth && authRequestHandler(deps.auth);
 
   return http.createServer((req, res) => {
     const started = process.hrtime.bigint();
@@ -46,6 +49,14 @@ export function createApp(deps: ApiDeps, logger: Logger): http.Server {
     });
 
     if (url.startsWith('/trpc/')) return trpc(req, res);
+    if (auth && url.startsWith('/api/auth/')) {
+      auth(req, res).catch((err: unknown) => {
+        logger.error({ err }, 'sign-in handler failed');
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+      return;
+    }
     if (url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ ok: true, version: deps.version, database: deps.dbKind }));

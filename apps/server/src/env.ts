@@ -26,8 +26,21 @@ export const env = createEnv({
     /** Delay given to jobs without a deadline under cost-aware, hours (0: only jobs with deadlines wait). */
     SCHEDULER_DEFER_HOURS: z.coerce.number().min(0).max(168).default(0),
     SCHEDULER_CARBON_PRICE: z.coerce.number().min(0).default(85),
-    /** Local/demo mode: seed an empty database and write tokens for the local worker, portal and CLI. */
+    /** Local/demo mode: seed an empty database; write local tokens and demo sign-ins. */
     WATTWISE_SEED_DEMO: flag,
+    /** With the demo seed: also load a month of the bundled Alibaba 2023 cluster as history. */
+    WATTWISE_DEMO_HISTORY: z
+      .enum(['0', '1', 'true', 'false'])
+      .default('1')
+      .transform((v) => v === '1' || v === 'true'),
+    /** Signs session cookies. Unset: kept in WATTWISE_HOME in demo mode, otherwise sign-in is off. */
+    BETTER_AUTH_SECRET: z.string().min(32).optional(),
+    /** Where people open the portal (comma-separated origins); the first is where sign-in lives. */
+    WATTWISE_PORTAL_URL: z
+      .string()
+      .default('http://localhost:3000,http://127.0.0.1:3000')
+      .transform((v) => v.split(',').map((u) => u.trim()))
+      .pipe(z.array(z.url({ protocol: /^https?$/ })).min(1)),
   },
   runtimeEnv: process.env,
   emptyStringAsUndefined: true,

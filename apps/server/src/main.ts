@@ -1,14 +1,17 @@
 import { join, resolve } from 'node:path';
 
 import { createDb, DEFAULT_DATA_DIR } from '@wattwise/db/client';
-import { billFinishedJob, createScheduler } from '@wattwise/api';
+import { billFinishedJob, createAuth, createScheduler } from '@wattwise/api';
 import { jobsWithoutBills, listSites, reapExpiredLeases } from '@wattwise/db';
 import { pino } from 'pino';
 
 import { createApp } from './app';
-import { bootstrap, ensureLocalCredentials } from './bootstrap';
+import { bootstrap, ensureAuthSecret, ensureLocalCredentials } from './bootstrap';
 import { env } from './env';
 import { siteRates } from './grid';
+
+/** How often finished jobs without a bill are looked for when no lease was reaped. */
+const UNBILLED_SWEEP_MS = 30_000;
 
 const VERSION = '0.1.0';
 const logger = pino({ level: env.LOG_LEVEL, base: { service: 'server' } });
@@ -20,9 +23,16 @@ async function main() {
   const handle = await createDb(dbUrl);
   await handle.migrate();
   logger.info({ database: handle.location }, 'database ready, migrations applied');
-  const { adminToken, seeded } = await bootstrap(handle.db, { seedDemo: env.WATTWISE_SEED_DEMO });
+  const { adminToken, seeded, history } = await bootstrap(handle.db, {
+    seedDemo: env.WATTWISE_SEED_DEMO,
+  });
   if (seeded)
     logger.info('seeded demo data: site demo-ashburn, 4 nodes, teams research and inference');
+  if (history)
+    logger.info(
+      { site: history.site.name, window: history.window, counts: history.counts },
+      'loaded a simulated month of the Alibaba 2023 cluster as history',
+    );
 
   // Deferral prices the hours ahead at the first site with grid data (sites are few; one in the demo).
   const gridSiteRow = (await listSites(handle.db)).find((s) => s.gridZone);
@@ -41,6 +51,23 @@ async function main() {
     },
     'scheduler ready',
   );
+  // Sign-in needs a secret for its cookies: the environment's, or in demo mode one kept locally.
+  const authSecret =
+    env.BETTER_AUTH_SECRET ??
+    (env.WATTWISE_SEED_DEMO ? ensureAuthSecret(resolve(env.WATTWISE_HOME, 'auth-secret')) : null);
+  const [portalUrl, ...otherPortalUrls] = env.WATTWISE_PORTAL_URL.map((u) => new URL(u).origin);
+  const auth = authSecret
+    ? createAuth({
+        db: handle.db,
+        secret: authSecret,
+        baseURL: portalUrl!,
+        trustedOrigins: otherPortalUrls,
+        log: (level, message) => logger[level]({ component: 'auth' }, message),
+      })
+    : undefined;
+  if (auth) logger.info({ portal: env.WATTWISE_PORTAL_URL }, 'sign-in ready');
+  else logger.warn('sign-in is off: set BETTER_AUTH_SECRET (API tokens still work)');
+
   const server = createApp(
     {
       db: handle.db,
@@ -50,6 +77,7 @@ async function main() {
       scheduler,
       siteRates,
       log: (message) => logger.warn(message),
+      auth,
     },
     logger,
   );
@@ -58,14 +86,23 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
 
+  const lines: string[] = [];
   if (env.WATTWISE_SEED_DEMO) {
     const path = resolve(env.WATTWISE_HOME, 'local-credentials.json');
-    await ensureLocalCredentials(handle.db, path, url);
-    logger.info({ path }, 'local worker, portal and CLI tokens written');
+    const { fresh } = await ensureLocalCredentials(handle.db, path, url);
+    logger.info({ path }, 'local worker and CLI tokens and demo sign-ins written');
+    if (fresh.length) {
+      lines.push(`Portal sign-ins (new passwords, shown once; also kept in ${path}):`);
+      for (const u of fresh)
+        lines.push(
+          `  ${u.email.padEnd(26)} ${u.password}  (${u.role}${u.team ? `, ${u.team}` : ''})`,
+        );
+      lines.push('');
+    }
   }
-  const lines = [
+  lines.push(
     `Wattwise server listening on ${url}  (tRPC ${url}/trpc, ${url}/healthz, ${url}/metrics)`,
-  ];
+  );
   if (adminToken) {
     lines.push('', 'Admin token (shown once, store it now):', `  ${adminToken}`, '');
   }
@@ -83,10 +120,15 @@ async function main() {
       }
     }
   };
+  // A reaped job may have ended for good, so its bill is looked for at once; otherwise the sweep
+  // (a query over the last day's jobs) has no reason to run every second.
+  let lastSweepMs = 0;
   const reaper = setInterval(() => {
     reapExpiredLeases(handle.db)
       .then((reaped) => {
         if (reaped.length) logger.info({ reaped }, 'expired leases returned to the queue');
+        if (reaped.length === 0 && Date.now() - lastSweepMs < UNBILLED_SWEEP_MS) return;
+        lastSweepMs = Date.now();
         return billMissing();
       })
       .catch((err: unknown) => logger.error({ err }, 'lease reaper failed'));

@@ -1,6 +1,7 @@
 /**
  * Test support for packages that need a real Wattwise server: `startServerProcess` runs the built
- * bundle (dist/main.js) as a child process on a free port, with demo data and local credentials.
+ * bundle (dist/main.js) as a child process on a free port, with demo data, local credentials and
+ * the demo users' sign-ins.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -45,11 +46,18 @@ export type ServerProcessOptions = {
    * this server alone and dropped by `stop()`. Undefined or empty: PGlite.
    */
   postgresAdminUrl?: string;
+  /**
+   * Load the demo month of history (the bundled Alibaba 2023 cluster) on first start, as `pnpm
+   * start` does. Off by default, so that servers for tests start in a second.
+   */
+  demoHistory?: boolean;
+  /** WATTWISE_PORTAL_URL: the portal origin(s) sign-in accepts; the server's default otherwise. */
+  portalUrl?: string;
   /** More environment for the server process; it wins over the settings above. */
   env?: Record<string, string>;
   /** Also write the server's output to this file (its folder is created). */
   logFile?: string;
-  /** How long to wait for the server to listen and write its credentials; 60 s by default. */
+  /** How long to wait for the server to listen and write its credentials: 60 s, 180 s with history. */
   startTimeoutMs?: number;
 };
 
@@ -59,10 +67,11 @@ export type ServerProcess = {
   /** Its WATTWISE_HOME, holding local-credentials.json. */
   home: string;
   databaseUrl: string;
-  /** Tokens from local-credentials.json: a worker token and two admin tokens. */
+  /** Tokens from local-credentials.json: a worker token and an admin token. */
   workerToken: string;
-  portalToken: string;
   cliToken: string;
+  /** Demo sign-ins from local-credentials.json, by `admin` or team name (`research`, `inference`). */
+  users: Record<string, DemoUser>;
   child: ChildProcess;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
@@ -70,11 +79,19 @@ export type ServerProcess = {
   stop(): Promise<void>;
 };
 
+/** A person who signs in to the portal, with the password the server generated. */
+export type DemoUser = {
+  email: string;
+  password: string;
+  role: 'admin' | 'member';
+  team: string | null;
+};
+
 type LocalCredentials = {
   serverUrl: string;
   workerToken: string;
-  portalToken: string;
   cliToken: string;
+  users: DemoUser[];
 };
 
 /**
@@ -113,8 +130,10 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
         DATABASE_URL: databaseUrl,
         WATTWISE_HOME: home,
         WATTWISE_SEED_DEMO: '1',
+        WATTWISE_DEMO_HISTORY: opts.demoHistory ? '1' : '0',
         LOG_LEVEL: 'warn',
         ...(opts.leaseSeconds === undefined ? {} : { LEASE_SECONDS: String(opts.leaseSeconds) }),
+        ...(opts.portalUrl === undefined ? {} : { WATTWISE_PORTAL_URL: opts.portalUrl }),
         ...opts.env,
       },
     });
@@ -128,7 +147,11 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
         /listening on/.test(output()) && existsSync(credentialsPath)
           ? (JSON.parse(readFileSync(credentialsPath, 'utf8')) as LocalCredentials)
           : null,
-      { timeoutMs: opts.startTimeoutMs ?? 60_000, watched: { ...server, name: 'the server' } },
+      {
+        // The history takes tens of seconds on a busy machine.
+        timeoutMs: opts.startTimeoutMs ?? (opts.demoHistory ? 180_000 : 60_000),
+        watched: { ...server, name: 'the server' },
+      },
     );
 
     return {
@@ -136,8 +159,8 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
       home,
       databaseUrl,
       workerToken: creds.workerToken,
-      portalToken: creds.portalToken,
       cliToken: creds.cliToken,
+      users: Object.fromEntries(creds.users.map((u) => [u.team ?? 'admin', u])),
       child: server.child,
       output,
       stop,
