@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 
+import { UserMenu } from '../components/auth/user-menu';
 import { Nav } from '../components/nav';
 import { ServerStatus } from '../components/server-status';
 import { Providers } from './providers';
@@ -23,11 +24,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           >
             Skip to content
           </a>
-          <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 py-3">
+          <header className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-4 py-3">
             <Link href="/" className="text-lg font-semibold tracking-tight text-brand-700">
               Wattwise
             </Link>
-            <ServerStatus />
+            <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
+              <ServerStatus />
+              <UserMenu />
+            </div>
           </header>
           <div className="md:flex">
             <Nav />

@@ -7,6 +7,8 @@ import { PORTAL_PAGES } from '../lib/pages';
 
 export function Nav() {
   const pathname = usePathname();
+  // Signed out, the pages are out of reach: the sign-in page shows none.
+  if (pathname === '/sign-in') return null;
   return (
     <nav
       aria-label="Portal"
@@ -21,14 +23,13 @@ export function Nav() {
                 href={page.href}
                 aria-current={current ? 'page' : undefined}
                 className={
-                  'flex items-center justify-between gap-2 whitespace-nowrap rounded px-3 py-2 text-sm ' +
+                  'flex items-center gap-2 whitespace-nowrap rounded px-3 py-2 text-sm ' +
                   (current
                     ? 'bg-brand-50 font-semibold text-brand-700'
                     : 'text-slate-700 hover:bg-slate-100 hover:text-ink')
                 }
               >
                 {page.title}
-                {!page.ready && <span className="text-xs font-normal text-slate-600">soon</span>}
               </Link>
             </li>
           );

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { commandJobInput, jobFieldErrors, jobFieldFor, localToIso } from './jobs-submit';
+import {
+  commandJobInput,
+  jobFieldErrors,
+  jobFieldFor,
+  localToIso,
+  previewInput,
+  type JobFormValues,
+} from './jobs-submit';
 
 const blank = {
   name: 'n',
@@ -75,5 +82,50 @@ describe('jobFieldErrors', () => {
     });
     expect(jobFieldFor('resources.gpus')).toBe('gpus');
     expect(jobFieldFor('resourcesX')).toBeNull();
+  });
+});
+
+const empty: JobFormValues = {
+  name: '',
+  team: 'team_a',
+  argv: [],
+  timeout: '',
+  gpus: '',
+  cpuCores: '',
+  memoryGiB: '',
+  gpuModel: '',
+  expectedMinutes: '',
+  earliestStart: '',
+  deadline: '',
+};
+
+describe('previewInput', () => {
+  it('asks with stand-ins for the name and command and the API units for the rest', () => {
+    expect(
+      previewInput({
+        ...empty,
+        gpus: '0.5',
+        cpuCores: '1.5',
+        memoryGiB: '2',
+        expectedMinutes: '90',
+      }),
+    ).toEqual({
+      name: 'preview',
+      kind: 'command',
+      teamId: 'team_a',
+      payload: { argv: ['true'] },
+      resources: { gpus: 0.5, cpuMilli: 1500, memoryMiB: 2048 },
+      expectedSeconds: 5400,
+    });
+  });
+
+  it('does not ask while a field would be refused', () => {
+    expect(previewInput({ ...empty, gpus: '1.5' })).toBeNull();
+    expect(previewInput({ ...empty, cpuCores: '-1' })).toBeNull();
+    expect(previewInput({ ...empty, expectedMinutes: 'soon' })).toBeNull();
+    expect(previewInput({ ...empty, expectedMinutes: '0' })).toBeNull();
+    expect(
+      previewInput({ ...empty, earliestStart: '2030-01-02T10:00', deadline: '2030-01-02T09:00' }),
+    ).toBeNull();
   });
 });

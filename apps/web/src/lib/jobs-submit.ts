@@ -124,3 +124,28 @@ export function commandJobInput(v: JobFormValues): RouterInputs['jobs']['submit'
     ...(deadline ? { deadline } : {}),
   };
 }
+
+const validNumber = (s: string) =>
+  s.trim() === '' || (Number.isFinite(Number(s)) && Number(s) >= 0);
+
+/**
+ * The `jobs.preview` input for the form as it stands, or null while a number or time cannot be
+ * read (the preview would only be refused). Name and command do not change the answer, so blanks
+ * stand in for them until they are typed.
+ */
+export function previewInput(v: JobFormValues): RouterInputs['jobs']['preview'] | null {
+  const numbers = [v.gpus, v.cpuCores, v.memoryGiB, v.expectedMinutes, v.timeout];
+  if (!numbers.every(validNumber)) return null;
+  const gpus = num(v.gpus);
+  if (gpus !== undefined && (gpus > 64 || (gpus > 1 && !Number.isInteger(gpus)))) return null;
+  if (num(v.expectedMinutes) === 0) return null;
+  for (const t of [v.earliestStart, v.deadline])
+    if (t.trim() && Number.isNaN(new Date(t).getTime())) return null;
+  const input = commandJobInput({
+    ...v,
+    name: v.name.trim() || 'preview',
+    argv: v.argv.length ? v.argv : ['true'],
+  });
+  if (input.deadline && input.earliestStart && input.deadline <= input.earliestStart) return null;
+  return input;
+}

@@ -47,6 +47,17 @@ export function useJobsPage(input: RouterInputs['jobs']['list']) {
   });
 }
 
+/** What submitting would do (estimate, the scheduler's start and reason); null input: nothing to ask. */
+export function useJobPreview(input: RouterInputs['jobs']['preview'] | null) {
+  return useQuery({
+    queryKey: ['jobs.preview', input] as const,
+    queryFn: ({ signal }) => api.jobs.preview.query(input!, { signal }),
+    enabled: input !== null,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+
 export function useSubmitJob() {
   const client = useQueryClient();
   return useMutation({

@@ -1,3 +1,5 @@
+import Link from 'next/link';
+
 import { formatDateTime } from '../../lib/format';
 import type { JobDetail } from '../../lib/jobs-api';
 
@@ -10,12 +12,22 @@ export function JobWait({ job }: { job: JobDetail }) {
       className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm"
     >
       <h2 id="wait-heading" className="text-base font-semibold text-amber-950">
-        Why it waits
+        {job.heldReason ? 'Held by its team’s budget' : 'Why it waits'}
       </h2>
       <p className="mt-1 text-amber-950" data-testid="wait-reason">
-        {job.waitReason ??
+        {job.heldReason ??
+          job.waitReason ??
           'The scheduler has not considered it yet: it looks at the queue each time a worker asks for work.'}
       </p>
+      {job.heldReason && (
+        <p className="mt-1 text-amber-950">
+          It is not claimed until an admin releases it on{' '}
+          <Link href="/teams" className="font-medium underline underline-offset-2">
+            Teams &amp; budgets
+          </Link>
+          .
+        </p>
+      )}
       <dl className="mt-2 grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
         <dt className="font-medium text-amber-950">Planned start</dt>
         <dd>{job.plannedStartAt ? formatDateTime(job.plannedStartAt) : 'as soon as it fits'}</dd>

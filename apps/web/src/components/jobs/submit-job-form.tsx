@@ -1,16 +1,39 @@
 'use client';
 
 import Link from 'next/link';
-import { useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { FormEvent } from 'react';
 
 import { parseCommandLine } from '../../lib/argv';
-import { commandJobInput, jobFieldErrors, jobFieldFor } from '../../lib/jobs-submit';
-import type { JobField } from '../../lib/jobs-submit';
+import { commandJobInput, jobFieldErrors, jobFieldFor, previewInput } from '../../lib/jobs-submit';
+import type { JobField, JobFormValues } from '../../lib/jobs-submit';
 import { useSubmitJob, useTeams } from '../../lib/queries';
 import { describeError } from '../../lib/trpc';
 import type { FieldIssue } from '../../lib/trpc';
 import { FormField, inputClass } from '../form-field';
+import { SubmitPreview } from './submit-preview';
+
+/** Typing pauses this long before the preview asks the server again. */
+const PREVIEW_DEBOUNCE_MS = 400;
+
+function formValues(form: HTMLFormElement): JobFormValues {
+  const data = new FormData(form);
+  const text = (key: string) => String(data.get(key) ?? '');
+  const parsed = parseCommandLine(text('command'));
+  return {
+    name: text('name'),
+    team: text('team'),
+    argv: 'error' in parsed ? [] : parsed.argv,
+    timeout: text('timeout'),
+    gpus: text('gpus'),
+    cpuCores: text('cpu'),
+    memoryGiB: text('memory'),
+    gpuModel: text('gpuModel'),
+    expectedMinutes: text('expected'),
+    earliestStart: text('earliestStart'),
+    deadline: text('deadline'),
+  };
+}
 
 type Outcome =
   | { kind: 'idle' }
@@ -25,6 +48,13 @@ export function SubmitJobForm() {
   const teams = useTeams();
   const submit = useSubmitJob();
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
+  const [draft, setDraft] = useState<JobFormValues | null>(null);
+  const [preview, setPreview] = useState<ReturnType<typeof previewInput>>(null);
+  useEffect(() => {
+    if (!draft) return;
+    const timer = setTimeout(() => setPreview(previewInput(draft)), PREVIEW_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [draft]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -76,7 +106,12 @@ export function SubmitJobForm() {
       <h2 id="submit-heading" className="text-base font-semibold">
         Submit a command job
       </h2>
-      <form onSubmit={onSubmit} noValidate className="mt-4 grid gap-4 md:grid-cols-6">
+      <form
+        onSubmit={onSubmit}
+        onChange={(event) => setDraft(formValues(event.currentTarget))}
+        noValidate
+        className="mt-4 grid gap-4 md:grid-cols-6"
+      >
         <FormField
           id="job-name"
           label="Name"
@@ -228,6 +263,7 @@ export function SubmitJobForm() {
             )}
           </FormField>
         </fieldset>
+        {draft && <SubmitPreview input={preview} />}
         <div className="flex flex-wrap items-center gap-4 md:col-span-6">
           <button
             type="submit"

@@ -10,7 +10,19 @@ import {
   type LabRun,
 } from '../../lib/scheduler-lab-result';
 import { Explain } from '../explain';
-import { LazyPolicyBarChart } from './policy-bar-chart-lazy';
+import { LazyNamedBarChart } from '../charts/bar-chart-lazy';
+
+/** The first policy is the baseline, drawn grey; the others in distinct colours. */
+const POLICY_PALETTE = [
+  '#475569',
+  '#1d4ed8',
+  '#17804a',
+  '#b45309',
+  '#7c3aed',
+  '#be123c',
+  '#0e7490',
+  '#4d7c0f',
+];
 
 const VERDICT_STYLE = {
   better: 'text-green-800',
@@ -178,7 +190,13 @@ export function LabCharts({ output }: { output: LabOutput }) {
             >
               <figcaption className="text-sm font-semibold">{c.title}</figcaption>
               <div className="mt-2">
-                <LazyPolicyBarChart label={label} bars={bars} format={c.format} />
+                <LazyNamedBarChart
+                  label={label}
+                  bars={bars}
+                  format={c.format}
+                  palette={POLICY_PALETTE}
+                  nameWidth={80}
+                />
               </div>
               <details className="mt-2 text-xs">
                 <summary className="cursor-pointer text-slate-700">{c.title} as a table</summary>

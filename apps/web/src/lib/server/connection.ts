@@ -5,50 +5,32 @@ import { z } from 'zod';
 
 import { DEFAULT_SERVER_URL, env } from '../../env';
 
-/** Where the portal's proxy sends tRPC calls, and the token it adds. Server-side only. */
-export type Connection = {
-  serverUrl: string;
-  token: string | null;
-  source: 'env' | 'credentials' | 'none';
-};
-
-const credentialsFile = z.object({
-  serverUrl: z.url().optional(),
-  portalToken: z.string().min(1),
-});
+const credentialsFile = z.object({ serverUrl: z.url() });
 
 export function credentialsPath(): string {
   return path.resolve(env.WATTWISE_HOME, 'local-credentials.json');
 }
 
 /**
- * Resolves the connection on each call: the server may write its credentials file after the
- * portal has started (as under `pnpm start`), so a missing file is not cached.
+ * Where the portal forwards tRPC and sign-in calls: WATTWISE_SERVER_URL, else the `serverUrl` the
+ * server wrote to its credentials file, else the default. Resolved on each call: the server may
+ * write the file after the portal has started (as under `pnpm start`), so a missing file is not
+ * cached. The portal holds no token of its own: every call acts for the signed-in visitor.
  */
-export async function resolveConnection(): Promise<Connection> {
-  if (env.WATTWISE_TOKEN) {
-    return {
-      serverUrl: env.WATTWISE_SERVER_URL ?? DEFAULT_SERVER_URL,
-      token: env.WATTWISE_TOKEN,
-      source: 'env',
-    };
-  }
-  const fromFile = await readCredentials();
-  return {
-    serverUrl: env.WATTWISE_SERVER_URL ?? fromFile?.serverUrl ?? DEFAULT_SERVER_URL,
-    token: fromFile?.portalToken ?? null,
-    source: fromFile ? 'credentials' : 'none',
-  };
-}
-
-async function readCredentials(): Promise<z.infer<typeof credentialsFile> | null> {
+export async function resolveServerUrl(): Promise<string> {
+  if (env.WATTWISE_SERVER_URL) return env.WATTWISE_SERVER_URL;
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(credentialsPath(), 'utf8'));
   } catch {
     // Absent, or being written right now: try again on the next request.
-    return null;
+    return DEFAULT_SERVER_URL;
   }
   const parsed = credentialsFile.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+  return parsed.success ? parsed.data.serverUrl : DEFAULT_SERVER_URL;
+}
+
+/** `base` with one trailing slash, so that relative paths resolve under it. */
+export function withSlash(base: string): string {
+  return base.endsWith('/') ? base : `${base}/`;
 }

@@ -1,9 +1,10 @@
-import { resolveConnection } from './connection';
+import { resolveServerUrl, withSlash } from './connection';
+import { actAsVisitor } from './session';
 
 /**
- * The procedures the browser may call through the portal. The portal holds an admin token, so
- * anything else (minting tokens, worker calls) is refused here rather than exposed to every
- * visitor. Add a procedure when a page starts using it.
+ * The procedures the browser may call through the portal. The server decides what the signed-in
+ * visitor may do; this list is a second fence, so that what no page needs (minting tokens, worker
+ * calls) is not reachable from a browser at all. Add a procedure when a page starts using it.
  */
 export const PORTAL_PROCEDURES: ReadonlySet<string> = new Set([
   'health.check',
@@ -23,26 +24,24 @@ export const PORTAL_PROCEDURES: ReadonlySet<string> = new Set([
   'teams.setBudget',
   'teams.release',
   'recommendations.list',
+  'users.me',
 ]);
 
 const PROCEDURE_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(,[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*)*$/;
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type', 'trpc-accept', 'trpc-batch-mode'];
 const MAX_BODY_BYTES = 1024 * 1024;
 
-type ErrorCode =
-  'FORBIDDEN' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'SERVICE_UNAVAILABLE' | 'BAD_GATEWAY';
+type ErrorCode = 'FORBIDDEN' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'BAD_GATEWAY';
 const JSON_RPC_CODE: Record<ErrorCode, number> = {
   FORBIDDEN: -32003,
   NOT_FOUND: -32004,
   PAYLOAD_TOO_LARGE: -32013,
-  SERVICE_UNAVAILABLE: -32603,
   BAD_GATEWAY: -32603,
 };
 const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
-  SERVICE_UNAVAILABLE: 503,
   BAD_GATEWAY: 502,
 };
 
@@ -66,8 +65,23 @@ function trpcError(code: ErrorCode, message: string, paths: string[], batch: boo
 }
 
 /**
- * Forwards one tRPC HTTP request (`/api/trpc/<path>[?batch=1&input=…]`) to the Wattwise server,
- * adding `Authorization: Bearer <token>`. The token stays on the portal's server.
+ * Whether a browser sent this request from a page that is not the portal's (a cross-site form or
+ * script): its Origin names another host than the one it was sent to.
+ */
+function fromAnotherSite(request: Request): boolean {
+  const origin = request.headers.get('origin');
+  if (!origin) return false;
+  const hosts = [request.headers.get('x-forwarded-host'), request.headers.get('host')];
+  try {
+    return !hosts.includes(new URL(origin).host);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Forwards one tRPC HTTP request (`/api/trpc/<path>[?batch=1&input=…]`) to the Wattwise server
+ * with the visitor's sign-in cookie, so the server answers for them: a member sees their team.
  */
 export async function proxyTrpc(request: Request, procedurePath: string): Promise<Response> {
   const url = new URL(request.url);
@@ -82,18 +96,13 @@ export async function proxyTrpc(request: Request, procedurePath: string): Promis
     return trpcError('FORBIDDEN', `the portal does not expose ${refused}`, paths, batch);
   }
 
-  const connection = await resolveConnection();
-  if (!connection.token) {
-    return trpcError(
-      'SERVICE_UNAVAILABLE',
-      'the portal has no API token: set WATTWISE_TOKEN, or start the server with WATTWISE_SEED_DEMO=1 ' +
-        'so that it writes local-credentials.json under WATTWISE_HOME',
-      paths,
-      batch,
-    );
+  // Mutations act with the visitor's cookie: only the portal's own pages may ask for them.
+  if (request.method !== 'GET' && fromAnotherSite(request)) {
+    return trpcError('FORBIDDEN', 'calls from another site are refused', paths, batch);
   }
 
-  const headers = new Headers({ authorization: `Bearer ${connection.token}` });
+  const serverUrl = await resolveServerUrl();
+  const headers = actAsVisitor(request.headers);
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = request.headers.get(name);
     if (value) headers.set(name, value);
@@ -107,7 +116,7 @@ export async function proxyTrpc(request: Request, procedurePath: string): Promis
     }
   }
 
-  const target = new URL(`trpc/${procedurePath}${url.search}`, withSlash(connection.serverUrl));
+  const target = new URL(`trpc/${procedurePath}${url.search}`, withSlash(serverUrl));
   let upstream: Response;
   try {
     upstream = await fetch(target, {
@@ -120,7 +129,7 @@ export async function proxyTrpc(request: Request, procedurePath: string): Promis
     const reason = err instanceof Error ? err.message : String(err);
     return trpcError(
       'BAD_GATEWAY',
-      `cannot reach the Wattwise server at ${connection.serverUrl} (${reason})`,
+      `cannot reach the Wattwise server at ${serverUrl} (${reason})`,
       paths,
       batch,
     );
@@ -134,8 +143,4 @@ export async function proxyTrpc(request: Request, procedurePath: string): Promis
     status: upstream.status,
     headers: responseHeaders,
   });
-}
-
-function withSlash(base: string): string {
-  return base.endsWith('/') ? base : `${base}/`;
 }
