@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 import { AxeBuilder } from '@axe-core/playwright';
 import { test as base, expect } from '@playwright/test';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { AppRouter } from '@wattwise/api';
 
@@ -20,6 +20,25 @@ function required(name: string): string {
   return value;
 }
 
+/** A demo user of the e2e server: `admin`, or the member of a demo team (`research`, `inference`). */
+export type DemoUserName = 'admin' | 'research' | 'inference';
+
+/** A demo user's email and password, as the server generated them. */
+export function demoUser(who: DemoUserName): { email: string; password: string } {
+  const users = JSON.parse(required('WATTWISE_E2E_USERS')) as Record<
+    string,
+    { email: string; password: string }
+  >;
+  const user = users[who];
+  if (!user) throw new Error(`no demo user ${who}`);
+  return user;
+}
+
+/** The storage state (session cookie) global setup saved for a demo user. */
+function signedInState(who: DemoUserName): string {
+  return path.join(required('WATTWISE_E2E_AUTH_DIR'), `${who}.json`);
+}
+
 /** What went wrong in the page: console errors, uncaught exceptions, failed and refused requests. */
 export type PageIssues = {
   list: string[];
@@ -27,7 +46,7 @@ export type PageIssues = {
   expectNone: (allowed?: RegExp[]) => void;
 };
 
-function watchPage(page: Page): PageIssues {
+export function watchPage(page: Page): PageIssues {
   const list: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') list.push(`console error: ${msg.text()} (${msg.location().url})`);
@@ -55,8 +74,26 @@ export const test = base.extend<{
   issues: PageIssues;
   api: ReturnType<typeof createTRPCClient<AppRouter>>;
   expectAccessible: (label: string) => Promise<void>;
+  /** A page in a browser context of its own, signed in as another demo user (closed after the test). */
+  pageAs: (who: DemoUserName) => Promise<Page>;
 }>({
   baseURL: async ({}, use) => use(required('WATTWISE_E2E_WEB_URL')),
+  // `page` is signed in as the demo admin; `test.use({ storageState: { cookies: [], origins: [] } })`
+  // gives a signed-out one.
+  storageState: async ({}, use) => use(signedInState('admin')),
+  pageAs: async ({ browser, baseURL, viewport }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (who) => {
+      const context = await browser.newContext({
+        baseURL,
+        viewport,
+        storageState: signedInState(who),
+      });
+      contexts.push(context);
+      return context.newPage();
+    });
+    for (const context of contexts) await context.close();
+  },
   issues: async ({ page }, use) => use(watchPage(page)),
   /** A tRPC client straight to the server with an admin token, to set up data. */
   api: async ({}, use) =>
