@@ -45,7 +45,24 @@ describe.each(databaseTargets(process.env.TEST_DATABASE_URL))('schema on $name',
           sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
         )) as unknown as { rows: { table_name: string }[] }
       ).rows.map((r) => r.table_name);
-    const expected = ['api_tokens', 'attempt_samples', 'bills', 'job_attempts', 'jobs', 'nodes', 'sites', 'teams', 'users', 'workers'];
+    const expected = [
+      'accounts',
+      'api_tokens',
+      'attempt_samples',
+      'bills',
+      'budgets',
+      'cost_lines',
+      'job_attempts',
+      'jobs',
+      'nodes',
+      'sessions',
+      'sites',
+      'teams',
+      'usage_hours',
+      'users',
+      'verifications',
+      'workers',
+    ];
     expect(await tables()).toEqual(expected);
     await h.migrate();
     expect(await tables()).toEqual(expected);
@@ -76,17 +93,36 @@ describe.each(databaseTargets(process.env.TEST_DATABASE_URL))('schema on $name',
     const site = { id: newId('site'), name: 'bad', region: 'x', timezone: 'UTC', currency: 'USD' };
     expect(await pgCode(h.db.insert(sites).values({ ...site, pue: 0.9 }))).toBe(CHECK);
     const node = { siteId, name: 'n', cpuCores: 8, memoryGb: 64 };
-    expect(await pgCode(h.db.insert(nodes).values({ id: newId('node'), ...node, gpuCount: -1 }))).toBe(CHECK);
-    expect(await pgCode(h.db.insert(nodes).values({ id: newId('node'), ...node, name: 'h100-01', gpuCount: 8 }))).toBe(UNIQUE);
+    expect(
+      await pgCode(h.db.insert(nodes).values({ id: newId('node'), ...node, gpuCount: -1 })),
+    ).toBe(CHECK);
+    expect(
+      await pgCode(
+        h.db.insert(nodes).values({ id: newId('node'), ...node, name: 'h100-01', gpuCount: 8 }),
+      ),
+    ).toBe(UNIQUE);
     const job = { name: 'j', kind: 'command' as const, payload: { argv: ['true'] } };
     expect(await pgCode(submitJob(h.db, { ...job, teamId, maxAttempts: 0 }))).toBe(CHECK);
     expect(await pgCode(submitJob(h.db, { ...job, teamId: 'team_missing' }))).toBe(FOREIGN_KEY);
-    expect(await pgCode(h.db.insert(teams).values({ id: newId('team'), name: 'research' }))).toBe(UNIQUE);
+    expect(await pgCode(h.db.insert(teams).values({ id: newId('team'), name: 'research' }))).toBe(
+      UNIQUE,
+    );
   });
 
   it('allows at most one running attempt per job', async () => {
-    const job = await submitJob(h.db, { teamId, name: 'j', kind: 'command', payload: { argv: ['true'] } });
-    const w = await registerWorker(h.db, { hostname: 'h', cpus: 1, memoryMb: 1, gpus: [], version: 't' });
+    const job = await submitJob(h.db, {
+      teamId,
+      name: 'j',
+      kind: 'command',
+      payload: { argv: ['true'] },
+    });
+    const w = await registerWorker(h.db, {
+      hostname: 'h',
+      cpus: 1,
+      memoryMb: 1,
+      gpus: [],
+      version: 't',
+    });
     const attempt = (number: number) => ({
       id: newId('att'),
       jobId: job.id,
@@ -96,6 +132,13 @@ describe.each(databaseTargets(process.env.TEST_DATABASE_URL))('schema on $name',
     });
     await h.db.insert(jobAttempts).values(attempt(1));
     expect(await pgCode(h.db.insert(jobAttempts).values(attempt(2)))).toBe(UNIQUE);
-    expect(await pgCode(h.db.update(jobs).set({ failures: 4 }).where(sql`${jobs.id} = ${job.id}`))).toBe(CHECK);
+    expect(
+      await pgCode(
+        h.db
+          .update(jobs)
+          .set({ failures: 4 })
+          .where(sql`${jobs.id} = ${job.id}`),
+      ),
+    ).toBe(CHECK);
   });
 });
