@@ -1,13 +1,17 @@
-import { TRPCError } from '@trpc/server';
-import type { Site as CostSite } from '@wattwise/cost-model';
-import { createToken, eq, listTeams, seedDemo } from '@wattwise/db';
-import { bills } from '@wattwise/db/schema';
-import { createDb } from '@wattwise/db/client';
+import { eq } from '@wattwise/db';
 import type { DbHandle } from '@wattwise/db/client';
+import { bills } from '@wattwise/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { appRouter } from '../src/root';
-import { createContext } from '../src/trpc';
+import {
+  callerFor,
+  errorCode,
+  flatSiteRates,
+  nvmlEnergy,
+  openTestDb,
+  registerT4Worker,
+  seedDemoWithTokens,
+} from './helpers';
 
 /** Bills made in the transaction that ends a job, through the worker procedures, in-process. */
 describe('bills', () => {
@@ -16,50 +20,14 @@ describe('bills', () => {
   let admin: string;
   let worker: string;
   // Flat 0.10 USD/kWh and 0.5 kg/kWh at the site's own PUE (the demo site: 1.3).
-  const siteRates = (site: { id: string; name: string; pue: number }): CostSite => ({
-    id: site.id,
-    name: site.name,
-    currency: 'USD',
-    pue: site.pue,
-    tariff: { kind: 'flat', perKWh: 0.1 },
-    carbon: { kind: 'constant', kgPerKWh: 0.5 },
-  });
-  const caller = async (secret: string) =>
-    appRouter.createCaller(
-      await createContext(
-        { db: h.db, leaseSeconds: 30, version: 'test', dbKind: 'pglite', siteRates },
-        `Bearer ${secret}`,
-      ),
-    );
-  const energy = (kWh: number) => ({
-    itKWh: kWh,
-    method: 'nvml-energy' as const,
-    devices: [{ device: 'gpu0', kWh, method: 'nvml-energy' as const }],
-  });
-  const code = (p: Promise<unknown>) =>
-    p.then(
-      () => 'OK',
-      (e: unknown) => (e instanceof TRPCError ? e.code : String(e)),
-    );
+  const siteRates = flatSiteRates({ currency: 'USD', perKWh: 0.1, kgPerKWh: 0.5 });
+  const caller = async (secret: string) => callerFor(h, secret, { siteRates });
 
   let workerId: string;
   beforeAll(async () => {
-    h = await createDb('pglite:memory:');
-    await h.migrate();
-    await seedDemo(h.db);
-    teamId = (await listTeams(h.db))[0]!.id;
-    admin = (await createToken(h.db, { name: 'a', role: 'admin' })).secret;
-    worker = (await createToken(h.db, { name: 'w', role: 'worker' })).secret;
-    const reg = await (
-      await caller(worker)
-    ).workers.register({
-      hostname: 'h',
-      cpus: 8,
-      memoryMb: 32_000,
-      gpus: [{ index: 0, name: 'Tesla T4' }],
-      version: 't',
-    });
-    workerId = reg.workerId;
+    h = await openTestDb();
+    ({ teamId, admin, worker } = await seedDemoWithTokens(h.db));
+    workerId = await registerT4Worker(await caller(worker), 'h', 1, { cpus: 8, memoryMb: 32_000 });
   });
   afterAll(() => h.close());
 
@@ -86,7 +54,7 @@ describe('bills', () => {
       attemptId: attempt.id,
       exitCode: 0,
       outputTail: '',
-      energy: energy(0.5),
+      energy: nvmlEnergy(0.5),
     };
     await w.workers.complete(done);
     await w.workers.complete(done); // the same report again: answered, not billed again
@@ -123,7 +91,7 @@ describe('bills', () => {
       attemptId: first.attempt.id,
       error: 'flaky',
       retryable: true,
-      energy: energy(0.2),
+      energy: nvmlEnergy(0.2),
     });
     expect(await (await caller(admin)).jobs.bill({ id: job.id })).toBeNull();
     // The retry waits out its backoff (at most 1 s for a first failure): let it pass.
@@ -132,7 +100,7 @@ describe('bills', () => {
     expect(second.job.id).toBe(job.id);
     // The first attempt's stale report changes nothing and bills nothing.
     expect(
-      await code(
+      await errorCode(
         w.workers.complete({ workerId, attemptId: first.attempt.id, exitCode: 0, outputTail: '' }),
       ),
     ).toBe('CONFLICT');
@@ -142,7 +110,7 @@ describe('bills', () => {
       attemptId: second.attempt.id,
       error: 'flaky again',
       retryable: true,
-      energy: energy(0.3),
+      energy: nvmlEnergy(0.3),
     });
     const bill = (await (await caller(admin)).jobs.bill({ id: job.id }))!;
     expect(bill.itKWh).toBeCloseTo(0.5, 12); // 0.2 + 0.3

@@ -1,11 +1,8 @@
 import { TRPCError } from '@trpc/server';
-import { createToken, listTeams, seedDemo } from '@wattwise/db';
-import { createDb } from '@wattwise/db/client';
 import type { DbHandle } from '@wattwise/db/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { appRouter } from '../src/root';
-import { createContext } from '../src/trpc';
+import { callerFor, errorCode, openTestDb, seedDemoWithTokens, tokenSecret } from './helpers';
 
 /** The routers called in-process (no HTTP), with contexts built from real tokens. */
 describe('appRouter', () => {
@@ -13,29 +10,16 @@ describe('appRouter', () => {
   const teams: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   const caller = async (who: keyof typeof secrets | null) =>
-    appRouter.createCaller(
-      await createContext(
-        { db: h.db, leaseSeconds: 7, version: 'test', dbKind: 'pglite' },
-        who ? `Bearer ${secrets[who]}` : undefined,
-      ),
-    );
-  const code = (p: Promise<unknown>) =>
-    p.then(
-      () => 'OK',
-      (e: unknown) => (e instanceof TRPCError ? e.code : String(e)),
-    );
+    callerFor(h, who ? secrets[who] : undefined, { leaseSeconds: 7 });
   const job = { name: 'j', kind: 'command' as const, payload: { argv: ['true'] } };
 
   beforeAll(async () => {
-    h = await createDb('pglite:memory:');
-    await h.migrate();
-    await seedDemo(h.db);
-    for (const t of await listTeams(h.db)) teams[t.name] = t.id;
-    secrets.admin = (await createToken(h.db, { name: 'a', role: 'admin' })).secret;
-    secrets.worker = (await createToken(h.db, { name: 'w', role: 'worker' })).secret;
-    secrets.research = (
-      await createToken(h.db, { name: 'r', role: 'member', teamId: teams.research })
-    ).secret;
+    h = await openTestDb();
+    const demo = await seedDemoWithTokens(h.db);
+    for (const t of demo.teams) teams[t.name] = t.id;
+    secrets.admin = demo.admin;
+    secrets.worker = demo.worker;
+    secrets.research = await tokenSecret(h.db, 'r', 'member', teams.research);
   });
   afterAll(() => h.close());
 
@@ -44,17 +28,17 @@ describe('appRouter', () => {
     expect(
       (await (await caller('admin')).jobs.submit({ ...job, teamId: teams.inference })).teamId,
     ).toBe(teams.inference);
-    expect(await code((await caller('admin')).jobs.submit(job))).toBe('BAD_REQUEST');
+    expect(await errorCode((await caller('admin')).jobs.submit(job))).toBe('BAD_REQUEST');
   });
 
   it('checks roles before anything else', async () => {
-    expect(await code((await caller(null)).jobs.list())).toBe('UNAUTHORIZED');
-    expect(await code((await caller('worker')).jobs.list())).toBe('FORBIDDEN');
-    expect(await code((await caller('research')).workers.claim({ workerId: 'wkr_x' }))).toBe(
+    expect(await errorCode((await caller(null)).jobs.list())).toBe('UNAUTHORIZED');
+    expect(await errorCode((await caller('worker')).jobs.list())).toBe('FORBIDDEN');
+    expect(await errorCode((await caller('research')).workers.claim({ workerId: 'wkr_x' }))).toBe(
       'FORBIDDEN',
     );
     expect(
-      await code((await caller('research')).admin.createToken({ name: 'x', role: 'admin' })),
+      await errorCode((await caller('research')).admin.createToken({ name: 'x', role: 'admin' })),
     ).toBe('FORBIDDEN');
   });
 
@@ -68,9 +52,9 @@ describe('appRouter', () => {
       version: 't',
     });
     expect(reg.leaseSeconds).toBe(7);
-    expect(await code(w.workers.claim({ workerId: 'wkr_unknown' }))).toBe('NOT_FOUND');
+    expect(await errorCode(w.workers.claim({ workerId: 'wkr_unknown' }))).toBe('NOT_FOUND');
     expect(
-      await code(
+      await errorCode(
         w.workers.complete({
           workerId: reg.workerId,
           attemptId: 'att_x',

@@ -1,12 +1,15 @@
 import { MS_PER_HOUR, type Site as CostSite } from '@wattwise/cost-model';
-import { createToken, listTeams, seedDemo } from '@wattwise/db';
-import { createDb } from '@wattwise/db/client';
 import type { DbHandle } from '@wattwise/db/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { appRouter } from '../src/root';
 import { createScheduler, type SchedulerSettings } from '../src/scheduling';
-import { createContext } from '../src/trpc';
+import {
+  callerFor,
+  emptyCluster,
+  openTestDb,
+  registerT4Worker,
+  seedDemoWithTokens,
+} from './helpers';
 
 /**
  * The online scheduler as a worker meets it: `workers.claim` in-process on a real (embedded)
@@ -20,31 +23,9 @@ describe('workers.claim asks the scheduler', () => {
   let settings: SchedulerSettings = { policy: 'backfill', placement: 'best-fit' };
 
   const caller = async (secret: string) =>
-    appRouter.createCaller(
-      await createContext(
-        {
-          db: h.db,
-          leaseSeconds: 30,
-          version: 'test',
-          dbKind: 'pglite',
-          scheduler: createScheduler(settings),
-        },
-        `Bearer ${secret}`,
-      ),
-    );
-  const t4 = (n: number) => Array.from({ length: n }, (_, index) => ({ index, name: 'Tesla T4' }));
+    callerFor(h, secret, { scheduler: createScheduler(settings) });
   const register = async (name: string, gpus: number) =>
-    (
-      await (
-        await caller(workerSecret)
-      ).workers.register({
-        hostname: name,
-        cpus: 16,
-        memoryMb: 65_536,
-        gpus: t4(gpus),
-        version: 't',
-      })
-    ).workerId;
+    registerT4Worker(await caller(workerSecret), name, gpus);
   type Submit = Parameters<Awaited<ReturnType<typeof caller>>['jobs']['submit']>[0];
   const submit = async (name: string, extra: Partial<Submit> = {}) =>
     (await caller(adminSecret)).jobs.submit({
@@ -59,20 +40,14 @@ describe('workers.claim asks the scheduler', () => {
   const get = async (id: string) => (await caller(adminSecret)).jobs.get({ id });
 
   beforeAll(async () => {
-    h = await createDb('pglite:memory:');
-    await h.migrate();
-    await seedDemo(h.db);
-    teamId = (await listTeams(h.db))[0]!.id;
-    adminSecret = (await createToken(h.db, { name: 'a', role: 'admin' })).secret;
-    workerSecret = (await createToken(h.db, { name: 'w', role: 'worker' })).secret;
+    h = await openTestDb();
+    ({ teamId, admin: adminSecret, worker: workerSecret } = await seedDemoWithTokens(h.db));
   });
   afterAll(() => h.close());
   beforeEach(async () => {
     settings = { policy: 'backfill', placement: 'best-fit' };
     // Each case starts with an empty cluster: earlier workers fall silent, earlier jobs end.
-    await h.db.execute(`UPDATE workers SET last_heartbeat_at = now() - interval '1 hour'`);
-    await h.db.execute(`UPDATE job_attempts SET state = 'succeeded' WHERE state = 'running'`);
-    await h.db.execute(`UPDATE jobs SET state = 'cancelled' WHERE state IN ('queued', 'running')`);
+    await emptyCluster(h.db);
   });
 
   it('best-fit hands a one-GPU job to the worker it fills, not to the one that asks first', async () => {

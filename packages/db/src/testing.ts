@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import pg from 'pg';
 
+import { createDb, type DbHandle } from './client';
+
 /**
  * A fresh, empty PostgreSQL database on the server named by `adminUrl`, so test files can run in
  * parallel without seeing each other's rows. `drop()` removes it.
@@ -41,4 +43,13 @@ export function databaseTargets(
     { name: 'pglite' },
     ...(testDatabaseUrl ? [{ name: 'postgres', adminUrl: testDatabaseUrl }] : []),
   ];
+}
+
+/** A migrated, empty database of the given kind; `close()` also drops a scratch PostgreSQL database. */
+export async function openTestDb(adminUrl?: string): Promise<DbHandle> {
+  const scratch = adminUrl ? await createScratchDatabase(adminUrl) : null;
+  const handle = await createDb(scratch?.url ?? 'pglite:memory:');
+  await handle.migrate();
+  if (!scratch) return handle;
+  return { ...handle, close: () => handle.close().then(() => scratch.drop()) };
 }

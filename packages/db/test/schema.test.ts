@@ -9,7 +9,7 @@ import { ensureAdminToken, seedDemo } from '../src/seed';
 import { listTeams } from '../src/teams';
 import { databaseTargets } from '../src/testing';
 import { authenticate, createToken, hashToken } from '../src/tokens';
-import { openTestDb } from './helpers';
+import { openTestDb } from '../src/testing';
 
 /** The PostgreSQL error code behind a failed statement (drizzle wraps the driver's error). */
 async function pgCode(p: Promise<unknown>): Promise<string> {
