@@ -67,6 +67,33 @@ test('a command job submitted from the form runs and its page shows the output',
   issues.expectNone();
 });
 
+test('before submitting, the form shows the estimate and what the scheduler would do', async ({
+  page,
+  api,
+  issues,
+}) => {
+  const form = await openJobsPage(page);
+  await form.team.selectOption({ label: 'research' });
+  await form.cpu.fill('2');
+  await form.expected.fill('60');
+  const preview = page.getByRole('region', { name: 'Before you submit' });
+  await expect(preview.getByTestId('preview-cost')).toContainText('$');
+  // The same question asked of the API gives the same answer: nothing was stored in between.
+  const teamId = (await api.admin.teams.query()).find((t) => t.name === 'research')!.id;
+  const asked = await api.jobs.preview.query({
+    name: 'preview',
+    kind: 'command',
+    teamId,
+    payload: { argv: ['true'] },
+    resources: { cpuMilli: 2000 },
+    expectedSeconds: 3600,
+  });
+  expect(asked.estimate!.total).toBeGreaterThan(0);
+  await expect(preview.getByTestId('preview-schedule')).toContainText(asked.schedule!.reason);
+  await page.screenshot({ path: screenshotPath('jobs-preview'), fullPage: true });
+  issues.expectNone();
+});
+
 test('the server names the invalid fields and the form shows them beside each field', async ({
   page,
   issues,
@@ -155,6 +182,23 @@ test('filters and pages come from the server and live in the URL', async ({
   await expect
     .poll(async () => (await teamCells.allTextContents()).every((t) => t === 'inference'))
     .toBe(true);
+
+  // Sorting is the server's too: by name, A to Z, then Z to A, the order kept in the URL.
+  const nameHeader = page.getByRole('columnheader', { name: /^Job/ });
+  await nameHeader.getByRole('button').click();
+  await expect(page).toHaveURL(/[?&]sort=name&dir=asc\b/);
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'ascending');
+  const { items: byName } = await api.jobs.list.query({
+    teamId,
+    sort: 'name',
+    dir: 'asc',
+    limit: 20,
+    offset: 0,
+  });
+  await expect(page.locator('tbody th[scope="row"] a')).toHaveText(byName.map((j) => j.name));
+  await nameHeader.getByRole('button').click();
+  await expect(page).toHaveURL(/[?&]sort=name&dir=desc\b/);
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'descending');
 
   // The URL alone restores the view.
   const restored = await openJobsPage(page, `?state=succeeded&team=${teamId}&size=50`);

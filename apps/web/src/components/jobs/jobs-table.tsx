@@ -10,19 +10,21 @@ import {
   jobDurationMs,
 } from '../../lib/format';
 import type { Job } from '../../lib/trpc';
+import type { JobSortKey, SortDir } from '../../lib/use-jobs-url-state';
 import { JobStateBadge } from './job-state-badge';
 
-const COLUMNS = [
-  'Job',
-  'State',
-  'Team',
-  'GPUs',
-  'Waiting for',
-  'Attempts',
-  'Exit',
-  'Created',
-  'Duration',
-] as const;
+/** The columns, and the server-side order each header switches to (none: not sortable). */
+const COLUMNS: readonly { title: string; sort?: JobSortKey }[] = [
+  { title: 'Job', sort: 'name' },
+  { title: 'State', sort: 'state' },
+  { title: 'Team' },
+  { title: 'GPUs', sort: 'gpus' },
+  { title: 'Waiting for' },
+  { title: 'Attempts' },
+  { title: 'Exit' },
+  { title: 'Created', sort: 'createdAt' },
+  { title: 'Duration' },
+];
 
 /** What a job in the list is waiting for: the scheduler's reason and planned start, or a retry. */
 function waitText(job: Job): string | null {
@@ -42,12 +44,16 @@ export function JobsTable({
   teamNames,
   now,
   caption,
+  sort,
+  onSort,
 }: {
   jobs: Job[];
   teamNames: ReadonlyMap<string, string>;
   /** When the rows were fetched, for the running time of jobs still running. */
   now: number;
   caption: string;
+  sort: { key: JobSortKey; dir: SortDir };
+  onSort: (key: JobSortKey) => void;
 }) {
   return (
     <div
@@ -60,11 +66,32 @@ export function JobsTable({
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-700">
           <tr>
-            {COLUMNS.map((c) => (
-              <th key={c} scope="col" className="whitespace-nowrap px-2.5 py-2 font-semibold">
-                {c}
-              </th>
-            ))}
+            {COLUMNS.map((c) => {
+              const active = c.sort === sort.key;
+              return (
+                <th
+                  key={c.title}
+                  scope="col"
+                  aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                  className="whitespace-nowrap px-2.5 py-2 font-semibold"
+                >
+                  {c.sort ? (
+                    <button
+                      type="button"
+                      onClick={() => onSort(c.sort!)}
+                      className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-ink"
+                    >
+                      {c.title}
+                      <span aria-hidden="true">
+                        {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                      </span>
+                    </button>
+                  ) : (
+                    c.title
+                  )}
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-200">

@@ -6,13 +6,30 @@ import { useJobsPage, useTeams } from '../../lib/queries';
 import { describeError } from '../../lib/trpc';
 import { useJobsUrlState } from '../../lib/use-jobs-url-state';
 import { JobsTable } from './jobs-table';
+
+const SORT_CAPTION = {
+  createdAt: 'by submit time',
+  startedAt: 'by start time',
+  finishedAt: 'by end time',
+  name: 'by name',
+  state: 'by state',
+  gpus: 'by GPUs',
+} as const;
 import { JobsToolbar } from './jobs-toolbar';
 import { Pager } from './pager';
 import { SubmitJobForm } from './submit-job-form';
 
 export function JobsView() {
-  const { state, team, page, size, setState, setTeam, setPage, setSize } = useJobsUrlState();
-  const jobs = useJobsPage({ state, teamId: team, limit: size, offset: (page - 1) * size });
+  const { state, team, sort, dir, page, size, setState, setTeam, setSort, setPage, setSize } =
+    useJobsUrlState();
+  const jobs = useJobsPage({
+    state,
+    teamId: team,
+    sort,
+    dir,
+    limit: size,
+    offset: (page - 1) * size,
+  });
   const teams = useTeams();
   // failureReason is set from the first failed try, before retries give up and `error` is set.
   const loadError = jobs.error ?? jobs.failureReason;
@@ -61,7 +78,9 @@ export function JobsView() {
                   jobs={jobs.data.items}
                   teamNames={teamNames}
                   now={jobs.dataUpdatedAt}
-                  caption={`Jobs${filtered ? ` (${filtered})` : ''}, newest first, page ${page}`}
+                  sort={{ key: sort, dir }}
+                  onSort={setSort}
+                  caption={`Jobs${filtered ? ` (${filtered})` : ''}, ${SORT_CAPTION[sort]} ${dir === 'asc' ? 'ascending' : 'descending'}, page ${page}`}
                 />
               </div>
               <Pager page={page} size={size} total={jobs.data.total} onPage={setPage} />
