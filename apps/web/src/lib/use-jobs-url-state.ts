@@ -8,7 +8,8 @@ import type { JobState, RouterInputs } from './trpc';
 
 export const PAGE_SIZES = [20, 50, 100] as const;
 
-/** The columns the server can sort the list by (the API's JOB_SORTS), and the default order. */
+/** The columns the server can sort the list by, and the default order. */
+export type JobSortKey = NonNullable<Exclude<RouterInputs['jobs']['list'], void>['sort']>;
 export const JOB_SORT_KEYS = [
   'createdAt',
   'startedAt',
@@ -16,8 +17,7 @@ export const JOB_SORT_KEYS = [
   'name',
   'state',
   'gpus',
-] as const;
-export type JobSortKey = (typeof JOB_SORT_KEYS)[number];
+] as const satisfies readonly JobSortKey[];
 export type SortDir = 'asc' | 'desc';
 const DEFAULT_SORT: JobSortKey = 'createdAt';
 const DEFAULT_DIR: SortDir = 'desc';
